@@ -1,0 +1,105 @@
+"""Field defaults checked against their types, as Avro 1.12's `Schema.isValidDefault` does.
+
+Defaults are checked after every document is parsed, since a default may be a record or an enum
+defined in another file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from contractgen.diagnostics import Diagnostic
+from contractgen.ir.model import (
+    Array,
+    AvroType,
+    Enum,
+    Fixed,
+    JsonValue,
+    Location,
+    Map,
+    NamedRef,
+    NamedType,
+    Primitive,
+    Record,
+    Union,
+)
+
+INVALID_DEFAULT = "AVRO004"
+_INT_RANGE = range(-(2**31), 2**31)
+_LONG_RANGE = range(-(2**63), 2**63)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDefault:
+    field_name: str
+    type: AvroType
+    value: JsonValue
+    location: Location
+
+
+def is_valid_default(avro_type: AvroType, value: JsonValue, named: Mapping[str, NamedType]) -> bool:
+    """Whether `value` (JSON) is a valid default for `avro_type`; unions accept any branch."""
+    if isinstance(avro_type, NamedRef):
+        target = named.get(avro_type.fullname)
+        return target is not None and is_valid_default(target, value, named)
+    if isinstance(avro_type, Primitive):
+        return _valid_primitive(avro_type.type, value)
+    if isinstance(avro_type, (Enum, Fixed)):
+        return isinstance(value, str)
+    if isinstance(avro_type, Array):
+        return isinstance(value, list) and all(
+            is_valid_default(avro_type.items, item, named) for item in value
+        )
+    if isinstance(avro_type, Map):
+        return isinstance(value, dict) and all(
+            is_valid_default(avro_type.values, item, named) for item in value.values()
+        )
+    if isinstance(avro_type, Union):
+        return any(is_valid_default(branch, value, named) for branch in avro_type.branches)
+    if isinstance(avro_type, Record):
+        if not isinstance(value, dict):
+            return False
+        for field in avro_type.fields:
+            if field.name in value:
+                if not is_valid_default(field.type, value[field.name], named):
+                    return False
+            elif not field.has_default:
+                return False
+        return True
+    return False
+
+
+def _valid_primitive(kind: str, value: JsonValue) -> bool:
+    is_integer = isinstance(value, int) and not isinstance(value, bool)
+    if kind == "null":
+        return value is None
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "int":
+        return is_integer and value in _INT_RANGE
+    if kind == "long":
+        return is_integer and value in _LONG_RANGE
+    if kind in ("float", "double"):
+        return is_integer or isinstance(value, float)
+    return isinstance(value, str)  # string, bytes
+
+
+def default_problems(
+    pending: list[PendingDefault], named: Mapping[str, NamedType]
+) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            INVALID_DEFAULT,
+            f"default {_short(p.value)} of field {p.field_name!r} does not match its type; "
+            "give a default of the field's type (for a union, of one of its branches)",
+            p.location,
+        )
+        for p in pending
+        if not is_valid_default(p.type, p.value, named)
+    ]
+
+
+def _short(value: JsonValue) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,133 @@
+"""Load many `.avsc` files as one set of named types, resolving names across files.
+
+Files may use each other's types by full name (or by short name within the same namespace) in any
+order: names are collected from every file first, then each file is parsed against all of them.
+The result does not depend on the order the files are given in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from contractgen.avro import names
+from contractgen.avro.canonical import canonical_string
+from contractgen.avro.defaults import PendingDefault, default_problems
+from contractgen.avro.parse import DUPLICATE_DEFINITION, ParsedFile, parse_document
+from contractgen.avro.positions import SourceText
+from contractgen.avro.resolve import self_contained
+from contractgen.diagnostics import ContractError, Diagnostic
+from contractgen.ir.model import AvroSchema, JsonValue, NamedType
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaFile:
+    """A schema document and the path it is shown as (relative to the project root)."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaSet:
+    types: dict[str, NamedType]
+    """Every named type, by full name, as written in its file (read-only)."""
+    type_files: dict[str, str]
+    """The file that defines each named type."""
+
+    def schema_for(self, fullname: str) -> AvroSchema:
+        """The self-contained schema of one named type, other files' types inlined."""
+        return self_contained(self.types[fullname], self.types)
+
+
+def _declared(value: JsonValue, space: str | None) -> Iterable[str]:
+    """Full names of the named types defined anywhere in a schema document."""
+    if isinstance(value, list):
+        for branch in value:
+            yield from _declared(branch, space)
+        return
+    if not isinstance(value, dict):
+        return
+    kind = value.get("type")
+    if isinstance(kind, (dict, list)):
+        yield from _declared(kind, space)
+        return
+    inner = space
+    name = value.get("name")
+    if kind in ("record", "error", "enum", "fixed") and isinstance(name, str):
+        explicit = value.get("namespace")
+        namespace = names.namespace_of(name, explicit if isinstance(explicit, str) else None, space)
+        fullname = names.make_fullname(name.rpartition(".")[2], namespace)
+        inner = namespace
+        yield fullname
+    for key in ("items", "values"):
+        if key in value:
+            yield from _declared(value[key], inner)
+    fields = value.get("fields")
+    if isinstance(fields, list):
+        for field in fields:
+            if isinstance(field, dict) and "type" in field:
+                yield from _declared(field["type"], inner)
+
+
+def load_schema_files(files: Sequence[SchemaFile], *, strict: bool = True) -> SchemaSet:
+    """Parse every file and resolve names across them. Raises ContractError with every problem."""
+    problems: list[Diagnostic] = []
+    sources: list[SourceText] = []
+    for file in sorted(files, key=lambda f: f.path):
+        try:
+            sources.append(SourceText.parse(file.path, file.text))
+        except ContractError as error:
+            problems.extend(error.diagnostics)
+    everything = {name for source in sources for name in _declared(source.value, None)}
+
+    parsed: list[ParsedFile] = []
+    for source in sources:
+        try:
+            parsed.append(parse_document(source, strict=strict, external=everything))
+        except ContractError as error:
+            problems.extend(error.diagnostics)
+    if problems:
+        raise ContractError(problems)
+
+    types: dict[str, NamedType] = {}
+    type_files: dict[str, str] = {}
+    pending: list[PendingDefault] = []
+    for document in parsed:
+        pending.extend(document.defaults)
+        for fullname, definition in document.defined.items():
+            if fullname in types:
+                continue
+            types[fullname] = definition
+            type_files[fullname] = document.source.file
+    problems.extend(_conflicts(parsed, types, type_files))
+    if strict:
+        problems.extend(default_problems(pending, types))
+    if problems:
+        raise ContractError(problems)
+    return SchemaSet(types, type_files)
+
+
+def _conflicts(
+    parsed: Sequence[ParsedFile], types: dict[str, NamedType], type_files: dict[str, str]
+) -> list[Diagnostic]:
+    """Definitions of one full name that differ from the first one (identical copies are fine)."""
+    problems: list[Diagnostic] = []
+    for document in parsed:
+        for fullname, definition in document.defined.items():
+            first = types[fullname]
+            if first is definition:
+                continue
+            same = canonical_string(self_contained(first, types)) == canonical_string(
+                self_contained(definition, {**types, fullname: definition})
+            )
+            if not same:
+                problems.append(
+                    Diagnostic(
+                        DUPLICATE_DEFINITION,
+                        f"{fullname!r} is already defined differently in {type_files[fullname]}; "
+                        "keep one definition and refer to it by name",
+                        definition.location,
+                    )
+                )
+    return problems

@@ -1,0 +1,84 @@
+"""Make a self-contained schema: every named type written in full where first met, then by name.
+
+This is the shape Avro Java writes (and a registry stores): types defined in other files are
+inlined at their first use in a depth-first walk, in field and branch order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from contractgen.ir.model import (
+    Array,
+    AvroSchema,
+    AvroType,
+    Enum,
+    Field,
+    Fixed,
+    Map,
+    NamedRef,
+    NamedType,
+    Record,
+    Union,
+)
+
+
+class _Inliner:
+    def __init__(self, table: Mapping[str, NamedType]) -> None:
+        self.table = table
+        self.started: set[str] = set()
+        self.named: dict[str, NamedType] = {}
+
+    def walk(self, avro_type: AvroType) -> AvroType:
+        if isinstance(avro_type, NamedRef):
+            if avro_type.fullname in self.started:
+                return avro_type
+            return self.define(self.table[avro_type.fullname])
+        if isinstance(avro_type, (Record, Enum, Fixed)):
+            if avro_type.fullname in self.started:
+                return NamedRef(avro_type.fullname, avro_type.location)
+            return self.define(avro_type)
+        if isinstance(avro_type, Array):
+            return Array(self.walk(avro_type.items), avro_type.props, avro_type.location)
+        if isinstance(avro_type, Map):
+            return Map(self.walk(avro_type.values), avro_type.props, avro_type.location)
+        if isinstance(avro_type, Union):
+            branches = tuple(self.walk(branch) for branch in avro_type.branches)
+            return Union(branches, avro_type.location)
+        return avro_type
+
+    def define(self, definition: NamedType) -> NamedType:
+        self.started.add(definition.fullname)
+        result: NamedType = definition
+        if isinstance(definition, Record):
+            fields = tuple(self.field(f) for f in definition.fields)
+            result = Record(
+                definition.fullname,
+                fields,
+                doc=definition.doc,
+                aliases=definition.aliases,
+                props=definition.props,
+                is_error=definition.is_error,
+                location=definition.location,
+            )
+        self.named[definition.fullname] = result
+        return result
+
+    def field(self, field: Field) -> Field:
+        return Field(
+            field.name,
+            self.walk(field.type),
+            doc=field.doc,
+            has_default=field.has_default,
+            default=field.default,
+            order=field.order,
+            aliases=field.aliases,
+            props=field.props,
+            location=field.location,
+        )
+
+
+def self_contained(root: AvroType, table: Mapping[str, NamedType]) -> AvroSchema:
+    """The schema rooted at `root` with every named type it uses, resolved through `table`."""
+    inliner = _Inliner(table)
+    return AvroSchema(inliner.walk(root), inliner.named)

@@ -1,0 +1,272 @@
+"""The IR: a frozen, language-neutral model of Avro schemas and of the contracts built from them.
+
+Everything here is Avro-level: names are Avro full names, types are Avro types. Python names and
+imports are decided by the code generator's view, never here.
+
+A schema is a tree. A named type (record, enum, fixed) is written out in full where it is first
+met in a depth-first walk, exactly as Avro's Java writer would print it, and every later use is a
+`NamedRef`. `AvroSchema.named` indexes the definitions so a `NamedRef` resolves in O(1); that is
+also how recursive types are represented without cycles in frozen objects.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
+"""A JSON value as `json.loads` returns it: the type of defaults and custom properties."""
+
+Props: TypeAlias = tuple[tuple[str, JsonValue], ...]
+"""Custom properties (including `logicalType`, `precision`, ...) in their order of appearance."""
+
+PrimitiveName: TypeAlias = Literal[
+    "null", "boolean", "int", "long", "float", "double", "bytes", "string"
+]
+PRIMITIVE_NAMES: frozenset[str] = frozenset(
+    ("null", "boolean", "int", "long", "float", "double", "bytes", "string")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a schema element was written: a JSON pointer in a file, and its line/column."""
+
+    file: str
+    pointer: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+# `location` never takes part in equality: the same schema loaded from other files or in
+# another order must compare equal.
+
+
+def logical_type_of(props: Props) -> str | None:
+    """The `logicalType` property, if it is a string."""
+    for key, value in props:
+        if key == "logicalType" and isinstance(value, str):
+            return value
+    return None
+
+
+def prop(props: Props, key: str) -> JsonValue:
+    """The value of a custom property, or None."""
+    for name, value in props:
+        if name == key:
+            return value
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Primitive:
+    type: PrimitiveName
+    props: Props = ()
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def logical_type(self) -> str | None:
+        return logical_type_of(self.props)
+
+
+@dataclass(frozen=True, slots=True)
+class Array:
+    items: AvroType
+    props: Props = ()
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    values: AvroType
+    props: Props = ()
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Union:
+    branches: tuple[AvroType, ...]
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedRef:
+    """A use of a named type that is defined elsewhere in the same schema (see module doc)."""
+
+    fullname: str
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+
+def split_fullname(fullname: str) -> tuple[str | None, str]:
+    """`a.b.C` -> (`a.b`, `C`); `C` -> (None, `C`)."""
+    namespace, _, name = fullname.rpartition(".")
+    return (namespace or None), name
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    name: str
+    type: AvroType
+    doc: str | None = None
+    has_default: bool = False
+    default: JsonValue = None
+    order: Literal["ascending", "descending", "ignore"] = "ascending"
+    aliases: tuple[str, ...] = ()
+    props: Props = ()
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    fullname: str
+    fields: tuple[Field, ...]
+    doc: str | None = None
+    aliases: tuple[str, ...] = ()
+    """Aliases as full names (short aliases are qualified with the record's namespace)."""
+    props: Props = ()
+    is_error: bool = False
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        return split_fullname(self.fullname)[1]
+
+    @property
+    def namespace(self) -> str | None:
+        return split_fullname(self.fullname)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    fullname: str
+    symbols: tuple[str, ...]
+    doc: str | None = None
+    default: str | None = None
+    aliases: tuple[str, ...] = ()
+    props: Props = ()
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        return split_fullname(self.fullname)[1]
+
+    @property
+    def namespace(self) -> str | None:
+        return split_fullname(self.fullname)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    fullname: str
+    size: int
+    doc: str | None = None
+    aliases: tuple[str, ...] = ()
+    props: Props = ()
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        return split_fullname(self.fullname)[1]
+
+    @property
+    def namespace(self) -> str | None:
+        return split_fullname(self.fullname)[0]
+
+    @property
+    def logical_type(self) -> str | None:
+        return logical_type_of(self.props)
+
+
+NamedType: TypeAlias = Record | Enum | Fixed
+AvroType: TypeAlias = Primitive | Array | Map | Union | NamedRef | Record | Enum | Fixed
+
+
+@dataclass(frozen=True, slots=True)
+class AvroSchema:
+    """One self-contained Avro schema: what a registry subject version holds."""
+
+    root: AvroType
+    named: Mapping[str, NamedType]
+    """Every named type defined in `root`, by full name (read-only)."""
+
+    def resolve(self, avro_type: AvroType) -> AvroType:
+        """Follow a `NamedRef` to its definition; any other type is returned as is."""
+        if isinstance(avro_type, NamedRef):
+            return self.named[avro_type.fullname]
+        return avro_type
+
+
+class Role(enum.StrEnum):
+    KEY = "key"
+    VALUE = "value"
+
+
+class Level(enum.StrEnum):
+    """The seven compatibility levels of a Confluent Schema Registry."""
+
+    NONE = "NONE"
+    BACKWARD = "BACKWARD"
+    BACKWARD_TRANSITIVE = "BACKWARD_TRANSITIVE"
+    FORWARD = "FORWARD"
+    FORWARD_TRANSITIVE = "FORWARD_TRANSITIVE"
+    FULL = "FULL"
+    FULL_TRANSITIVE = "FULL_TRANSITIVE"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The two identities of a schema (DESIGN.md §2): never use one where the other is meant."""
+
+    canonical: str
+    """The registry's canonical string: Avro Java's compact form, docs and defaults kept."""
+    parsing_canonical_form: str
+    """Avro's Parsing Canonical Form: what the wire depends on."""
+    crc64: str
+    """CRC-64-AVRO fingerprint of the Parsing Canonical Form, 16 lower-case hex digits."""
+    sha256: str
+    """SHA-256 fingerprint of the Parsing Canonical Form, 64 lower-case hex digits."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """What one registry subject of one topic holds."""
+
+    topic: str
+    role: Role
+    subject: str
+    schema: AvroSchema
+    identity: Identity
+    level: Level
+    files: tuple[str, ...]
+    """The schema files this contract's types come from, sorted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    name: str
+    key: Contract
+    value: Contract
+    events: tuple[str, ...]
+    """Full names of the event records carried as the envelope's `payload`, in config order."""
+    key_field: str | None
+    partitions: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContractSet:
+    """Everything check, register and generate need, built once from config and schema files."""
+
+    topics: tuple[Topic, ...]
+    types: Mapping[str, NamedType]
+    """Every named type from every schema file, by full name, each written out in full once."""
+    type_files: Mapping[str, str]
+    """The file that defines each named type."""
+
+    def contracts(self) -> tuple[Contract, ...]:
+        """Every subject's contract, topic by topic, key before value."""
+        return tuple(c for t in self.topics for c in (t.key, t.value))
