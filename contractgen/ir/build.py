@@ -81,7 +81,10 @@ class _Builder:
             return None
         level = self.config.level_of(topic)
         envelope = envelope_record(
-            envelope_name(topic.name), events[0].namespace, tuple(e.fullname for e in events)
+            envelope_name(topic.name),
+            events[0].namespace,
+            tuple(e.fullname for e in events),
+            self.where("topics", index, "events"),
         )
         table = {**self.schemas.types, envelope.fullname: envelope}
         value = self.contract(topic.name, Role.VALUE, self_contained(envelope, table), level)

@@ -6,18 +6,26 @@
 
 from __future__ import annotations
 
-from contractgen.ir.model import Field, NamedRef, Primitive, Record, Union
+from dataclasses import replace
+
+from contractgen.ir.model import Field, Location, NamedRef, Primitive, Record, Union
 
 _UUID = Primitive("string", (("logicalType", "uuid"),))
 _MILLIS = Primitive("long", (("logicalType", "timestamp-millis"),))
 _OPTIONAL_STRING = Union((Primitive("null"), Primitive("string")))
 
 
-def envelope_record(name: str, namespace: str | None, events: tuple[str, ...]) -> Record:
-    """The envelope record named `namespace.name` whose payload is one of `events`."""
+def envelope_record(
+    name: str, namespace: str | None, events: tuple[str, ...], location: Location | None = None
+) -> Record:
+    """The envelope record named `namespace.name` whose payload is one of `events`.
+
+    `location` is where the topic's events are declared: a finding about the envelope (an event
+    removed from the payload union, say) points there.
+    """
     fullname = f"{namespace}.{name}" if namespace else name
-    payload = Union(tuple(NamedRef(event) for event in events))
-    return Record(
+    payload = Union(tuple(NamedRef(event, location) for event in events), location)
+    record = Record(
         fullname,
         (
             Field("event_id", _UUID, doc="Unique id of this event; consumers de-duplicate on it."),
@@ -39,4 +47,6 @@ def envelope_record(name: str, namespace: str | None, events: tuple[str, ...]) -
             Field("payload", payload, doc="The event itself."),
         ),
         doc="Envelope of every event on this topic: identity, time and origin around the payload.",
+        location=location,
     )
+    return replace(record, fields=tuple(replace(f, location=location) for f in record.fields))
