@@ -18,7 +18,8 @@ MONEY = {
 }  # fmt: skip
 LINE = {
     "type": "record", "name": "LineItem", "namespace": "com.acme.orders",
-    "fields": [{"name": "sku", "type": "string"}, {"name": "price", "type": "com.acme.common.Money"}],
+    "fields": [{"name": "sku", "type": "string"},
+               {"name": "price", "type": "com.acme.common.Money"}],
 }  # fmt: skip
 ORDER = {
     "type": "record", "name": "OrderCreated", "namespace": "com.acme.orders",
@@ -81,7 +82,8 @@ def test_malformed_json_is_located() -> None:
     with pytest.raises(ContractError) as error:
         load_schema_files([SchemaFile("bad.avsc", '{\n  "type": "record",\n  "name": }')])
     assert problems(error) == [
-        "bad.avsc:3:11: AVRO001 malformed JSON: Expecting value; fix the JSON syntax at this position"
+        "bad.avsc:3:11: AVRO001 malformed JSON: Expecting value; "
+        "fix the JSON syntax at this position"
     ]
 
 

@@ -91,7 +91,9 @@ def test_an_unknown_event_is_reported_at_its_config_key(tmp_path: Path) -> None:
 
 
 def test_a_key_field_missing_from_an_event_is_reported(tmp_path: Path) -> None:
-    topics = '[[topics]]\nname = "t"\nkey = "string"\nkey_field = "nope"\nevents = ["acme.Happened"]\n'
+    topics = (
+        '[[topics]]\nname = "t"\nkey = "string"\nkey_field = "nope"\nevents = ["acme.Happened"]\n'
+    )
     with pytest.raises(ContractError) as error:
         load_project(cwd=make_project(tmp_path, topics))
     assert [d.code for d in error.value.diagnostics] == ["IR002"]
