@@ -45,7 +45,11 @@ def is_valid_default(avro_type: AvroType, value: JsonValue, named: Mapping[str, 
         return target is not None and is_valid_default(target, value, named)
     if isinstance(avro_type, Primitive):
         return _valid_primitive(avro_type.type, value)
-    if isinstance(avro_type, (Enum, Fixed)):
+    if isinstance(avro_type, Enum):
+        # Java accepts any string here; fastavro (and so the generated code) refuses a symbol
+        # that is not in the enum, so catch it where the file can still be fixed.
+        return isinstance(value, str) and value in avro_type.symbols
+    if isinstance(avro_type, Fixed):
         return isinstance(value, str)
     if isinstance(avro_type, Array):
         return isinstance(value, list) and all(

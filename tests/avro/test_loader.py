@@ -154,3 +154,12 @@ def test_structural_mistakes_are_reported() -> None:
         with pytest.raises(ContractError) as error:
             parse_schema(json.dumps(case))
         assert problems(error)[0].split(" ")[1] == "AVRO006", case
+
+
+def test_an_enum_default_outside_the_symbols_of_an_enum_from_another_file_is_reported() -> None:
+    status = {"type": "enum", "name": "Status", "namespace": "acme", "symbols": ["A", "B"]}
+    user = {"type": "record", "name": "User", "namespace": "acme",
+            "fields": [{"name": "s", "type": "Status", "default": "NOPE"}]}  # fmt: skip
+    with pytest.raises(ContractError) as error:
+        load_schema_files(files(status=status, user=user))
+    assert [d.code for d in error.value.diagnostics] == ["AVRO004"]
