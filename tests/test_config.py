@@ -1,0 +1,315 @@
+"""Config loading: typed values, defaults, env overrides, and diagnostics naming file, key, line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from contractgen.config import (
+    Config,
+    Flavour,
+    Severity,
+    SubjectStrategy,
+    TopicConfig,
+    load_config,
+)
+from contractgen.diagnostics import ContractError, Diagnostic
+from contractgen.ir.model import Level
+
+TOPIC = """
+[[topics]]
+name = "orders"
+key = "string"
+events = ["com.acme.orders.OrderCreated"]
+"""
+
+
+def load(directory: Path, text: str, env: dict[str, str] | None = None) -> Config:
+    (directory / "contractgen.toml").write_text(text)
+    return load_config(cwd=directory, env=env or {})
+
+
+def problems(directory: Path, text: str) -> list[str]:
+    with pytest.raises(ContractError) as raised:
+        load(directory, text)
+    return [str(d) for d in raised.value.diagnostics]
+
+
+def only(directory: Path, text: str) -> Diagnostic:
+    with pytest.raises(ContractError) as raised:
+        load(directory, text)
+    (diagnostic,) = raised.value.diagnostics
+    return diagnostic
+
+
+def test_defaults(tmp_path: Path) -> None:
+    config = load(tmp_path, "")
+    assert config.schemas == (tmp_path / "schemas",)
+    assert config.output == tmp_path / "generated"
+    assert config.package == "generated"
+    assert config.flavour is Flavour.DATACLASSES
+    assert config.frozen is False
+    assert config.compatibility is Level.BACKWARD
+    assert config.subject_strategy is SubjectStrategy.TOPIC
+    assert config.registry.url == f"embedded:{tmp_path / '.contractgen/registry.db'}"
+    assert config.registry.embedded_path == tmp_path / ".contractgen/registry.db"
+    assert config.lint == {}
+    assert config.allowlist is None
+    assert config.topics == ()
+
+
+def test_every_key(tmp_path: Path) -> None:
+    config = load(
+        tmp_path,
+        """
+schemas = ["contracts", "shared"]
+output = "src/gen"
+package = "acme.events"
+flavour = "pydantic"
+frozen = true
+compatibility = "FULL"
+subject_strategy = "topic_record"
+allowlist = "breaks.toml"
+
+[registry]
+url = "https://registry.example.com"
+
+[lint]
+doc-missing = "error"
+enum-default = "off"
+
+[[topics]]
+name = "orders"
+key = "com.acme.orders.OrderKey"
+key_field = "order_id"
+events = ["com.acme.orders.OrderCreated", "com.acme.orders.OrderPaid"]
+compatibility = "NONE"
+partitions = 12
+dlq = "orders.dlq"
+""",
+    )
+    assert config.schemas == (tmp_path / "contracts", tmp_path / "shared")
+    assert (config.output, config.package) == (tmp_path / "src/gen", "acme.events")
+    assert (config.flavour, config.frozen) == (Flavour.PYDANTIC, True)
+    assert config.subject_strategy is SubjectStrategy.TOPIC_RECORD
+    assert config.allowlist == tmp_path / "breaks.toml"
+    assert config.registry.url == "https://registry.example.com"
+    assert config.lint == {"doc-missing": Severity.ERROR, "enum-default": Severity.OFF}
+    (topic,) = config.topics
+    assert topic == TopicConfig(
+        name="orders",
+        key="com.acme.orders.OrderKey",
+        key_field="order_id",
+        events=("com.acme.orders.OrderCreated", "com.acme.orders.OrderPaid"),
+        compatibility=Level.NONE,
+        partitions=12,
+        dlq="orders.dlq",
+    )
+    assert config.level_of(topic) is Level.NONE
+
+
+def test_topic_defaults_and_inherited_level(tmp_path: Path) -> None:
+    config = load(tmp_path, 'compatibility = "FORWARD"\n' + TOPIC)
+    (topic,) = config.topics
+    assert (topic.partitions, topic.key_field, topic.dlq, topic.compatibility) == (
+        4,
+        None,
+        None,
+        None,
+    )
+    assert config.level_of(topic) is Level.FORWARD
+
+
+def test_levels_in_either_case(tmp_path: Path) -> None:
+    config = load(
+        tmp_path, 'compatibility = "full_transitive"\n' + TOPIC + 'compatibility = "none"\n'
+    )
+    assert (config.compatibility, config.topics[0].compatibility) == (
+        Level.FULL_TRANSITIVE,
+        Level.NONE,
+    )
+    assert problems(tmp_path, 'compatibility = "strict"')[0].endswith(
+        '`compatibility` is "strict"; expected one of NONE, BACKWARD, BACKWARD_TRANSITIVE, '
+        "FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE"
+    )
+
+
+def test_the_repository_config(repo: Path) -> None:
+    config = load_config(cwd=repo / "schemas" / "com", env={})
+    assert config.source.display == "../../pyproject.toml"
+    assert config.root == repo
+    assert config.schemas == (repo / "schemas",)
+    assert [(t.name, len(t.events), t.compatibility) for t in config.topics] == [
+        ("orders", 3, Level.FULL_TRANSITIVE),
+        ("payments", 2, Level.BACKWARD_TRANSITIVE),
+    ]
+
+
+def test_unknown_key_names_file_key_and_position(tmp_path: Path) -> None:
+    diagnostic = only(tmp_path, 'schemas = ["s"]\noutptu = "x"\n')
+    assert str(diagnostic) == (
+        "contractgen.toml:2:1: CFG003 unknown key `outptu` in the config; did you mean `output`?"
+    )
+    assert diagnostic.location is not None and diagnostic.location.pointer == "/outptu"
+
+
+def test_unknown_key_inside_a_topic(tmp_path: Path) -> None:
+    text = TOPIC + TOPIC.replace("orders", "payments") + "  retention = 3\n"
+    assert problems(tmp_path, text) == [
+        "contractgen.toml:11:3: CFG003 unknown key `retention` in topics[1]; known keys: "
+        "compatibility, dlq, events, key, key_field, name, partitions"
+    ]
+
+
+def test_unknown_key_in_pyproject_names_the_tool_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.contractgen]\npackage = "p"\nschema = ["s"]\n'
+    )
+    with pytest.raises(ContractError) as raised:
+        load_config(cwd=tmp_path, env={})
+    assert [str(d) for d in raised.value.diagnostics] == [
+        "pyproject.toml:6:1: CFG003 unknown key `schema` in tool.contractgen; "
+        "did you mean `schemas`?"
+    ]
+
+
+def test_wrong_types(tmp_path: Path) -> None:
+    text = """frozen = "yes"
+schemas = "schemas"
+
+[[topics]]
+name = "t"
+key = "string"
+events = []
+partitions = true
+"""
+    assert problems(tmp_path, text) == [
+        "contractgen.toml:1:1: CFG004 `frozen` must be a boolean, not a string",
+        "contractgen.toml:2:1: CFG004 `schemas` must be an array, not a string",
+        "contractgen.toml:7:1: CFG004 `topics[0].events` must be a non-empty array of strings",
+        "contractgen.toml:8:1: CFG004 `topics[0].partitions` must be an integer, not a boolean",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'compatibility = "BACKWARDS"',
+            '`compatibility` is "BACKWARDS"; expected one of NONE, '
+            "BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE",
+        ),
+        (
+            'subject_strategy = "TopicNameStrategy"',
+            '`subject_strategy` is "TopicNameStrategy"; '
+            "expected one of topic, record, topic_record",
+        ),
+        ('flavour = "attrs"', '`flavour` is "attrs"; expected one of dataclasses, pydantic'),
+        ('package = "my-events"', "package `my-events` is not a dotted Python name"),
+        ('[lint]\nx = "fatal"', '`lint.x` is "fatal"; expected one of off, warn, error'),
+    ],
+)
+def test_invalid_values(tmp_path: Path, text: str, expected: str) -> None:
+    diagnostic = only(tmp_path, text)
+    assert diagnostic.code == "CFG005"
+    assert diagnostic.message == expected
+    assert diagnostic.location is not None and diagnostic.location.file == "contractgen.toml"
+
+
+def test_bad_level_in_a_topic_points_at_its_line(tmp_path: Path) -> None:
+    assert problems(tmp_path, TOPIC + 'compatibility = "STRICT"\n')[0].startswith(
+        'contractgen.toml:6:1: CFG005 `topics[0].compatibility` is "STRICT"'
+    )
+
+
+def test_topic_checks(tmp_path: Path) -> None:
+    text = TOPIC + TOPIC + 'dlq = "orders dlq"\npartitions = 0\n\n[[topics]]\nkey = "1x"\n'
+    assert problems(tmp_path, text) == [
+        "contractgen.toml:8:1: CFG006 topic `orders` is declared twice",
+        "contractgen.toml:11:1: CFG005 `orders dlq` is not a Kafka topic name "
+        "(1-249 letters, digits, '.', '_', '-')",
+        "contractgen.toml:12:1: CFG005 `partitions` must be at least 1",
+        "contractgen.toml:14:3: CFG004 `topics[2]` has no `name`",
+        "contractgen.toml:14:3: CFG004 `topics[2]` has no `events`",
+        "contractgen.toml:15:1: CFG005 `1x` is not an Avro type name",
+    ]
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    with pytest.raises(ContractError) as raised:
+        load_config("nowhere/contractgen.toml", cwd=tmp_path, env={})
+    (diagnostic,) = raised.value.diagnostics
+    assert str(diagnostic) == (
+        "nowhere/contractgen.toml:1:1: CFG001 cannot read config file nowhere/contractgen.toml: "
+        "No such file or directory"
+    )
+
+
+def test_no_config_anywhere_upward(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "not-contracts"\n')
+    with pytest.raises(ContractError) as raised:
+        load_config(cwd=tmp_path, env={})
+    (diagnostic,) = raised.value.diagnostics
+    assert diagnostic.code == "CFG001"
+    assert "contractgen init" in diagnostic.message
+
+
+def test_explicit_pyproject_without_the_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    with pytest.raises(ContractError) as raised:
+        load_config("pyproject.toml", cwd=tmp_path, env={})
+    assert (
+        str(raised.value)
+        == "pyproject.toml:1:1: CFG001 pyproject.toml has no [tool.contractgen] table"
+    )
+
+
+def test_invalid_toml_points_at_the_error(tmp_path: Path) -> None:
+    assert problems(tmp_path, 'schemas = ["a",\noutput = "x"\n') == [
+        "contractgen.toml:2:1: CFG002 invalid TOML: Invalid value"
+    ]
+
+
+def test_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
+    (tmp_path / "contractgen.toml").write_text(
+        'schemas = ["avro"]\n[registry]\nurl = "embedded:db.sqlite"\n'
+    )
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    config = load_config(cwd=tmp_path / "deep" / "er", env={})
+    assert config.source.display == "../../contractgen.toml"
+    assert config.schemas == (tmp_path / "avro",)
+    assert config.registry.embedded_path == tmp_path / "db.sqlite"
+
+
+def test_registry_url_from_the_environment(tmp_path: Path) -> None:
+    text = '[registry]\nurl = "http://from-config:8081"\n'
+    env = {"SCHEMA_REGISTRY_URL": "http://schema-registry:8081"}
+    assert load(tmp_path, text, env).registry.url == "http://schema-registry:8081"
+    env["CONTRACTGEN_REGISTRY_URL"] = "embedded:local.db"
+    assert load(tmp_path, text, env).registry.url == f"embedded:{tmp_path / 'local.db'}"
+
+
+def test_credentials_only_from_the_environment(tmp_path: Path) -> None:
+    env = {"CONTRACTGEN_REGISTRY_USER": "svc", "CONTRACTGEN_REGISTRY_PASSWORD": "s3cret"}
+    config = load(tmp_path, "", env)
+    assert (config.registry.credentials.user, config.registry.credentials.password) == (
+        "svc",
+        "s3cret",
+    )
+    assert config.registry.credentials.token is None
+    assert "s3cret" not in repr(config)
+
+    diagnostic = only(tmp_path, '[registry]\nurl = "https://r"\npassword = "s3cret"\n')
+    assert diagnostic.code == "CFG003"
+    assert "read only from the environment" in diagnostic.message
+    assert diagnostic.location is not None and diagnostic.location.line == 3
+
+
+def test_every_problem_is_reported_at_once_in_file_order(tmp_path: Path) -> None:
+    found = problems(tmp_path, 'compatibility = "X"\nfrozen = 1\nwat = 2\n')
+    assert [line.split(": ")[0] for line in found] == [
+        "contractgen.toml:1:1",
+        "contractgen.toml:2:1",
+        "contractgen.toml:3:1",
+    ]
