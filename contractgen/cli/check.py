@@ -1,0 +1,83 @@
+"""`contractgen check`: is every subject in the work tree compatible with its baseline?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from contractgen.compat.allowlist import ALLOWLIST_FILE, Allowlist, load_allowlist
+from contractgen.compat.baseline import parse_against
+from contractgen.compat.findings import Report
+from contractgen.compat.formats import FORMATS, RENDERERS
+from contractgen.compat.run import CheckOptions, run_check
+from contractgen.config import Config
+from contractgen.diagnostics import ContractError
+from contractgen.project import load_project
+from contractgen.registry.connect import open_client
+from contractgen.registry.errors import RegistryError, RegistryUnreachable
+from contractgen.registry.verify import check_against_registry
+from contractgen.sources.git import GitError
+
+
+def _allowlist(config: Config, given: Path | None) -> Allowlist | None:
+    path = given or config.allowlist or config.root / ALLOWLIST_FILE
+    if given is None and config.allowlist is None and not path.is_file():
+        return None
+    shown = (
+        path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
+    )
+    return load_allowlist(path, shown)
+
+
+def _run(config_path: Path | None, against: str, allowlist: Path | None) -> Report:
+    project = load_project(config_path)
+    config = project.config
+    options = CheckOptions(
+        lint={rule: severity.value for rule, severity in config.lint.items()},
+        allowlist=_allowlist(config, allowlist),
+    )
+    if against == "registry":
+        client = open_client(config.registry)
+        try:
+            return check_against_registry(project.contracts, client, options)
+        finally:
+            client.close()
+    return run_check(project.contracts, parse_against(against, config, Path.cwd()), options)
+
+
+@click.command("check")
+@click.option(
+    "--against",
+    default="git:",
+    show_default=True,
+    help="Baseline: git:REF, git: (merge base of HEAD with the default branch), dir:PATH, "
+    "or registry (the configured registry, which also gives its own verdict).",
+)
+@click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--allowlist",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help=f"Intentional breaks (default: the config's `allowlist`, else {ALLOWLIST_FILE}).",
+)
+@click.pass_context
+def check(ctx: click.Context, against: str, output: str, allowlist: Path | None) -> None:
+    """Check each subject's schema against its version(s) in a baseline, at its topic's level.
+
+    Exit status: 0 clean, 1 findings, 2 config or schema error, 3 git ref missing or registry
+    unreachable.
+    """
+    try:
+        report = _run(ctx.find_root().params.get("config"), against, allowlist)
+    except ContractError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(str(diagnostic), err=True)
+        raise SystemExit(2) from None
+    except GitError as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(3) from None
+    except (RegistryUnreachable, RegistryError) as error:
+        click.echo(f"error: registry: {error}", err=True)
+        raise SystemExit(3) from None
+    click.echo(RENDERERS[output](report), nl=False)
+    raise SystemExit(0 if report.is_compatible else 1)

@@ -1,0 +1,177 @@
+"""Lint rules: schema habits that are not (yet) wire breaks but cause them or hide mistakes.
+
+Each handler sees the candidate and, when there is one, the previous version, and yields issues
+with the candidate's location and a fix hint. Severities are set by the config's `[lint]` table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from contractgen.ir.model import (
+    AvroSchema,
+    Enum,
+    Field,
+    Location,
+    Primitive,
+    Record,
+    split_fullname,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LintInput:
+    candidate: AvroSchema
+    previous: AvroSchema | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LintIssue:
+    message: str
+    hint: str
+    location: Location | None
+    pointer: str = ""
+
+
+def _records(schema: AvroSchema) -> Iterator[Record]:
+    return (t for t in schema.named.values() if isinstance(t, Record))
+
+
+def _pointer(location: Location | None) -> str:
+    return location.pointer if location is not None else ""
+
+
+def logical_type_on_field(given: LintInput) -> Iterator[LintIssue]:
+    for record in _records(given.candidate):
+        for field in record.fields:
+            logical = dict(field.props).get("logicalType")
+            if logical is None:
+                continue
+            base = field.type.type if isinstance(field.type, Primitive) else "<type>"
+            written = json.dumps({"type": base, "logicalType": logical})
+            yield LintIssue(
+                f"field '{record.name}.{field.name}' has logicalType {json.dumps(logical)} on the "
+                "field, where Avro ignores it",
+                f'move it inside the field\'s type: "type": {written}',
+                field.location,
+                _pointer(field.location),
+            )
+
+
+def _previous_record(previous: AvroSchema, record: Record) -> Record | None:
+    by_name = {t.name: t for t in _records(previous)}
+    for name in (record.fullname, *record.aliases):
+        found = previous.named.get(name)
+        if isinstance(found, Record):
+            return found
+    return by_name.get(record.name)
+
+
+def _known(field: Field, previous: Record) -> bool:
+    names = {field.name, *field.aliases}
+    return any(names & {f.name, *f.aliases} for f in previous.fields)
+
+
+def field_added_without_default(given: LintInput) -> Iterator[LintIssue]:
+    if given.previous is None:
+        return
+    for record in _records(given.candidate):
+        before = _previous_record(given.previous, record)
+        if before is None:
+            continue
+        for field in record.fields:
+            if not field.has_default and not _known(field, before):
+                yield LintIssue(
+                    f"field '{record.name}.{field.name}' is new and has no default",
+                    f"give field '{field.name}' a default",
+                    field.location,
+                    _pointer(field.location),
+                )
+
+
+def enum_without_default(given: LintInput) -> Iterator[LintIssue]:
+    for enum in given.candidate.named.values():
+        if isinstance(enum, Enum) and enum.default is None:
+            yield LintIssue(
+                f"enum '{enum.fullname}' has no default symbol, so readers fail on any symbol "
+                "added later",
+                f'add "default": "{enum.symbols[0] if enum.symbols else "UNKNOWN"}" (or an '
+                "UNKNOWN symbol) to the enum",
+                enum.location,
+                _pointer(enum.location),
+            )
+
+
+def missing_doc(given: LintInput) -> Iterator[LintIssue]:
+    for named in given.candidate.named.values():
+        if named.doc is None:
+            yield LintIssue(
+                f"'{named.fullname}' has no doc",
+                'add a "doc" string',
+                named.location,
+                _pointer(named.location),
+            )
+        if isinstance(named, Record):
+            for field in named.fields:
+                if field.doc is None:
+                    yield LintIssue(
+                        f"field '{named.name}.{field.name}' has no doc",
+                        'add a "doc" string',
+                        field.location,
+                        _pointer(field.location),
+                    )
+
+
+def namespace_directory(given: LintInput) -> Iterator[LintIssue]:
+    for named in given.candidate.named.values():
+        if named.location is None:
+            continue
+        namespace = split_fullname(named.fullname)[0] or ""
+        directory = PurePosixPath(named.location.file).parent
+        expected = PurePosixPath(*namespace.split(".")) if namespace else PurePosixPath()
+        if namespace and directory.parts[-len(expected.parts) :] != expected.parts:
+            yield LintIssue(
+                f"'{named.fullname}' is in {directory}/, not in a directory matching its namespace",
+                f"move {named.location.file} under {expected}/ or change the namespace",
+                named.location,
+                _pointer(named.location),
+            )
+
+
+def lint_handlers() -> Iterable[tuple[str, str, Callable[[LintInput], Iterable[LintIssue]], bool]]:
+    """(id, purpose, handler, on by default), in the order findings are reported."""
+    return (
+        (
+            "logical-type-on-field",
+            "A logicalType written on the field instead of inside its type has no effect.",
+            logical_type_on_field,
+            True,
+        ),
+        (
+            "field-added-without-default",
+            "A new field without a default breaks readers of older data.",
+            field_added_without_default,
+            True,
+        ),
+        (
+            "enum-without-default",
+            "An enum without a default symbol cannot gain symbols compatibly.",
+            enum_without_default,
+            True,
+        ),
+        (
+            "missing-doc",
+            "Records, enums, fixed types and fields should say what they mean.",
+            missing_doc,
+            False,
+        ),
+        (
+            "namespace-directory",
+            "A named type's file should sit in its namespace's directory.",
+            namespace_directory,
+            False,
+        ),
+    )

@@ -1,0 +1,94 @@
+"""`contractgen compat`: a candidate `.avsc` against earlier versions given as files.
+
+The previous files are versions 1..n, oldest first, exactly as a registry numbers a subject's
+versions, so the answer (and the verbose messages) are what a Confluent registry holding those
+versions would give. The candidate is parsed strictly, as a registry parses a new schema; earlier
+versions leniently, as it reads what it already stores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from contractgen.avro.canonical import canonical_string
+from contractgen.avro.loader import SchemaFile, load_schema_files
+from contractgen.avro.parse import parse_schema
+from contractgen.compat.checker import check_subject
+from contractgen.compat.findings import Report, SubjectReport
+from contractgen.compat.levels import HistoryVersion
+from contractgen.compat.messages import verbose_messages
+from contractgen.diagnostics import ContractError, Diagnostic
+from contractgen.ir.model import AvroSchema, Level, NamedType
+
+UNREADABLE = "CMP001"
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    """A path as messages show it: relative to the working directory when inside it."""
+    absolute = path.resolve()
+    return os.path.relpath(absolute, cwd) if absolute.is_relative_to(cwd) else str(absolute)
+
+
+def read_text(path: Path, shown: str) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8"
+        raise ContractError([Diagnostic(UNREADABLE, f"cannot read {shown}: {reason}")]) from None
+
+
+def named_types(directories: Sequence[Path], skip: set[Path], cwd: Path) -> dict[str, NamedType]:
+    """Named types from every `.avsc` under `directories`, for schemas that use them by name."""
+    files = [
+        SchemaFile(display_path(p, cwd), read_text(p, display_path(p, cwd)))
+        for directory in directories
+        for p in sorted(directory.rglob("*.avsc"))
+        if p.resolve() not in skip
+    ]
+    return load_schema_files(files, strict=False).types if files else {}
+
+
+def _parse(path: Path, cwd: Path, *, strict: bool, named: Mapping[str, NamedType]) -> AvroSchema:
+    shown = display_path(path, cwd)
+    return parse_schema(read_text(path, shown), file=shown, strict=strict, named=named)
+
+
+def check_files(
+    candidate: Path,
+    previous: Sequence[Path],
+    level: Level,
+    *,
+    schema_dirs: Sequence[Path] = (),
+    cwd: Path | None = None,
+) -> Report:
+    """The candidate against `previous` (oldest first) at `level`. ContractError on bad input."""
+    cwd = (cwd or Path.cwd()).resolve()
+    skip = {p.resolve() for p in (candidate, *previous)}
+    named = named_types(schema_dirs, skip, cwd)
+    problems: list[Diagnostic] = []
+    history: list[HistoryVersion] = []
+    for number, path in enumerate(previous, start=1):
+        try:
+            schema = _parse(path, cwd, strict=False, named=named)
+        except ContractError as error:
+            problems += error.diagnostics
+            continue
+        history.append(
+            HistoryVersion(schema, canonical_string(schema), number, f"version {number}")
+        )
+    try:
+        current = _parse(candidate, cwd, strict=True, named=named)
+    except ContractError as error:
+        problems += error.diagnostics
+    if problems:
+        raise ContractError(problems)
+    subject = display_path(candidate, cwd)
+    result, findings = check_subject(subject, current, history, level)
+    against = result.checks[-1].against.name if result.checks else ""
+    status = "skipped" if level is Level.NONE else "checked"
+    return Report(
+        (SubjectReport(subject, status, str(level), against, tuple(findings)),),
+        messages=tuple(verbose_messages(result)),
+    )

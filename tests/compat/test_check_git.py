@@ -1,0 +1,283 @@
+"""`contractgen check` on real temporary git repositories (and a `dir:` baseline)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from contractgen.cli.check import check
+
+CONFIG = """\
+schemas = ["schemas"]
+output = "generated"
+package = "generated"
+compatibility = "BACKWARD"
+{extra}
+[[topics]]
+name = "orders"
+key = "string"
+events = ["shop.OrderCreated"]
+compatibility = "{level}"
+"""
+PAYMENTS = """
+[[topics]]
+name = "payments"
+key = "string"
+events = ["shop.PaymentTaken"]
+"""
+
+
+def record(name: str, *fields: str) -> str:
+    body = ", ".join(fields)
+    return f'{{"type": "record", "name": "{name}", "namespace": "shop", "fields": [{body}]}}\n'
+
+
+ID = '{"name": "id", "type": "string"}'
+QTY = '{"name": "qty", "type": "int"}'
+QTY_DEFAULT = '{"name": "qty", "type": "int", "default": 1}'
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def write(repo: Path, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        target = repo / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+
+
+def commit(repo: Path, message: str, files: dict[str, str]) -> str:
+    write(repo, files)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    commit(
+        root,
+        "v1",
+        {
+            "contractgen.toml": CONFIG.format(level="BACKWARD", extra=""),
+            "schemas/shop/OrderCreated.avsc": record("OrderCreated", ID),
+        },
+    )
+    git(root, "checkout", "-qb", "feature")
+    monkeypatch.chdir(root)
+    return root
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(check, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def findings(out: str) -> list[dict[str, Any]]:
+    return list(json.loads(out)["findings"])
+
+
+def test_unchanged_work_tree_is_clean(repo: Path) -> None:
+    code, out, err = run()
+    assert code == 0, out + err
+    assert "orders-value (BACKWARD, unchanged since git:merge-base(main)@" in out
+
+
+def test_breaking_change_against_the_merge_base(repo: Path) -> None:
+    write(repo, {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY)})
+    code, out, _ = run("--format", "json")
+    assert code == 1
+    rules = [(f["rule"], f["severity"], f["subject"]) for f in findings(out)]
+    assert rules[:2] == [
+        ("MISSING_UNION_BRANCH", "error", "orders-value"),
+        ("READER_FIELD_MISSING_DEFAULT_VALUE", "note", "orders-value"),
+    ]
+    cause = findings(out)[1]
+    column = record("OrderCreated", ID, QTY).index(QTY) + 1
+    assert cause["location"] == {
+        "file": "schemas/shop/OrderCreated.avsc",
+        "line": 1,
+        "column": column,
+    }
+    assert cause["hint"] == "give field 'qty' a default"
+
+
+def test_explicit_ref(repo: Path) -> None:
+    write(repo, {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY_DEFAULT)})
+    code, out, err = run("--against", "git:main")
+    assert code == 0, out + err
+    assert "orders-value (BACKWARD, against git:main@" in out
+
+
+def test_missing_ref_is_exit_3_with_the_fix(repo: Path) -> None:
+    code, _, err = run("--against", "git:release-9")
+    assert code == 3
+    assert "git ref 'release-9' is not in this clone" in err
+    assert "fix: git fetch origin release-9:release-9" in err
+
+
+def test_new_and_removed_subjects(repo: Path) -> None:
+    commit(
+        repo,
+        "payments",
+        {
+            "contractgen.toml": CONFIG.format(level="BACKWARD", extra="") + PAYMENTS,
+            "schemas/shop/PaymentTaken.avsc": record("PaymentTaken", ID),
+        },
+    )
+    git(repo, "checkout", "-q", "main")
+    code, out, err = run("--against", "git:feature", "--format", "json")
+    assert code == 0, out + err
+    removed = [(f["rule"], f["subject"]) for f in findings(out) if f["rule"] == "subject-removed"]
+    assert removed == [("subject-removed", "payments-key"), ("subject-removed", "payments-value")]
+    git(repo, "checkout", "-q", "feature")
+    code, out, _ = run("--against", "git:main", "--format", "json")
+    statuses = {s["subject"]: s["status"] for s in json.loads(out)["subjects"]}
+    assert statuses == {
+        "orders-key": "unchanged",
+        "orders-value": "unchanged",
+        "payments-key": "new",
+        "payments-value": "new",
+    }
+
+
+def test_transitive_levels_walk_the_first_parent_history(repo: Path) -> None:
+    git(repo, "checkout", "-q", "main")
+    config = CONFIG.format(level="BACKWARD_TRANSITIVE", extra="")
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
+    commit(repo, "level", {"contractgen.toml": config})
+    commit(repo, "v2", {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY_DEFAULT)})
+    git(repo, "checkout", "-qb", "feature2")
+    write(repo, {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY)})
+    code, out, _ = run("--format", "json")
+    assert code == 1
+    [error] = [f for f in findings(out) if f["severity"] == "error"]
+    # Version 2 (qty with a default) reads fine; version 1 (no qty, from the first commit;
+    # the level change did not make a new version) is the one that fails.
+    assert error["against"] == f"git:merge-base(main)@{first[:7]}"
+
+
+def test_shallow_clone_without_the_default_branch(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit(
+        repo,
+        "feature work",
+        {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY_DEFAULT)},
+    )
+    git(repo, "checkout", "-q", "main")  # the remote's default branch, as on a forge
+    clone = tmp_path / "clone"
+    git(
+        tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{repo}", str(clone)
+    )
+    monkeypatch.chdir(clone)
+    code, out, err = run()
+    assert code == 3, out + err
+    assert "fix: git fetch origin main:refs/remotes/origin/main" in err
+
+
+def test_shallow_clone_cannot_check_a_transitive_level(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commit(
+        repo, "transitive", {"contractgen.toml": CONFIG.format(level="FULL_TRANSITIVE", extra="")}
+    )
+    clone = tmp_path / "clone"
+    git(
+        tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", f"file://{repo}", str(clone)
+    )
+    monkeypatch.chdir(clone)
+    code, _, err = run("--against", "git:HEAD")
+    assert code == 3
+    assert "fix: git fetch --unshallow" in err
+
+
+def test_dir_baseline(repo: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline"
+    write(
+        baseline,
+        {
+            "contractgen.toml": CONFIG.format(level="BACKWARD", extra=""),
+            "schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY),
+        },
+    )
+    code, out, _ = run("--against", f"dir:{baseline}")
+    assert code == 0, out  # dropping a field is backward compatible
+    assert f"against dir:{baseline}" in out
+
+
+def test_allowlist_accepts_expires_and_must_be_used(repo: Path) -> None:
+    write(repo, {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY)})
+    entry = """
+[[break]]
+subject = "orders-value"
+rule = "MISSING_UNION_BRANCH"
+location = "/fields/6/type/0"
+reason = "no consumer reads OrderCreated yet"
+"""
+    write(repo, {"contract-breaks.toml": entry})
+    code, out, err = run()
+    assert code == 0, out + err
+    assert "accepted (no consumer reads OrderCreated yet) MISSING_UNION_BRANCH" in out
+
+    write(repo, {"contract-breaks.toml": entry + 'expires = "2020-01-01"\n'})
+    code, out, _ = run()
+    assert code == 1
+    assert "contract-breaks.toml:2:1: error allowlist-expired" in out
+
+    write(
+        repo,
+        {
+            "schemas/shop/OrderCreated.avsc": record("OrderCreated", ID),
+            "contract-breaks.toml": entry,
+        },
+    )
+    code, out, _ = run()
+    assert code == 1
+    assert "error allowlist-unused: the accepted break MISSING_UNION_BRANCH" in out
+
+
+def test_bad_against_is_exit_2(repo: Path) -> None:
+    code, _, err = run("--against", "svn:trunk")
+    assert code == 2
+    assert "use git:REF, git: (merge base) or dir:PATH" in err
+
+
+def test_removed_event_is_reported(repo: Path) -> None:
+    git(repo, "checkout", "-q", "main")
+    two_events = CONFIG.format(level="NONE", extra="").replace(
+        '["shop.OrderCreated"]', '["shop.OrderCreated", "shop.OrderPaid"]'
+    )
+    commit(
+        repo,
+        "paid",
+        {"contractgen.toml": two_events, "schemas/shop/OrderPaid.avsc": record("OrderPaid", ID)},
+    )
+    git(repo, "checkout", "-qb", "drop-paid")
+    write(repo, {"contractgen.toml": CONFIG.format(level="NONE", extra="")})
+    code, out, err = run("--format", "json")
+    assert code == 0, out + err  # NONE: the registry would accept anything
+    removed = [f["message"] for f in findings(out) if f["rule"] == "event-removed"]
+    assert removed == []  # level NONE skips the comparison entirely
+    write(repo, {"contractgen.toml": CONFIG.format(level="FORWARD", extra="")})
+    code, out, _ = run("--format", "json")
+    removed = [f["message"] for f in findings(out) if f["rule"] == "event-removed"]
+    assert removed == ["event shop.OrderPaid is no longer in the payload union"]
+    assert code == 0  # old readers can still read every remaining event

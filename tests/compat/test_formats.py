@@ -1,0 +1,98 @@
+"""Output-format snapshots: one report (a wire break with its cause, lint, an accepted break, an
+allowlist problem, a new and a removed subject) in every format.
+
+Regenerate with `CONTRACTGEN_REGEN=1 python -m pytest tests/compat/test_formats.py` and review.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+
+from contractgen import __version__
+from contractgen.avro.canonical import canonical_string
+from contractgen.avro.parse import parse_schema
+from contractgen.compat.allowlist import Allowlist, Entry, apply_allowlist
+from contractgen.compat.checker import check_subject
+from contractgen.compat.findings import Finding, Report, Severity, SubjectReport
+from contractgen.compat.formats import FORMATS, RENDERERS
+from contractgen.compat.levels import HistoryVersion
+from contractgen.ir.model import Level, Location
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+EXTENSIONS = {"text": "txt", "json": "json", "github": "txt", "junit": "xml", "sarif": "json"}
+
+
+def sample_report() -> Report:
+    case = Path(__file__).parent / "cases" / "union-member-changed"
+    before = parse_schema((case / "previous.avsc").read_text("utf-8"), file="previous.avsc")
+    after = parse_schema((case / "current.avsc").read_text("utf-8"), file="current.avsc")
+    history = [HistoryVersion(before, canonical_string(before), 1, "git:main@1a2b3c4")]
+    _, found = check_subject("events-value", after, history, Level.BACKWARD, {})
+    lint = Finding(
+        "enum-without-default",
+        Severity.WARNING,
+        "events-key",
+        "enum 'K' has no default symbol",
+        location=Location("k.avsc", "", 3, 7),
+        hint="add one",
+    )
+    where = Location("contract-breaks.toml", "/break/0", 2, 1)
+    allowlist = Allowlist(
+        "contract-breaks.toml",
+        (
+            Entry("events-key", "enum-without-default", "", "legacy key", None, where),
+            Entry(
+                "events-value",
+                "TYPE_MISMATCH",
+                "/fields/0",
+                "gone",
+                datetime.date(2020, 1, 1),
+                Location("contract-breaks.toml", "/break/1", 8, 1),
+            ),
+        ),
+    )
+    marked, extra = apply_allowlist([*found, lint], allowlist, datetime.date(2026, 1, 1))
+    return Report(
+        (
+            SubjectReport("events-key", "checked", "BACKWARD", "git:main@1a2b3c4", (marked[-1],)),
+            SubjectReport(
+                "events-value", "checked", "BACKWARD", "git:main@1a2b3c4", tuple(marked[:-1])
+            ),
+            SubjectReport(
+                "audit-value",
+                "new",
+                "FULL",
+                "",
+                (Finding("subject-new", Severity.NOTE, "audit-value", "new subject audit-value"),),
+            ),
+            SubjectReport(
+                "old-value",
+                "removed",
+                "",
+                "git:main@1a2b3c4",
+                (
+                    Finding(
+                        "subject-removed",
+                        Severity.WARNING,
+                        "old-value",
+                        "subject old-value is gone",
+                    ),
+                ),
+            ),
+        ),
+        tuple(extra),
+    )
+
+
+@pytest.mark.parametrize("output", FORMATS)
+def test_snapshot(output: str) -> None:
+    actual = RENDERERS[output](sample_report()).replace(__version__, "VERSION")
+    snapshot = SNAPSHOTS / f"report.{output}.{EXTENSIONS[output]}"
+    if os.environ.get("CONTRACTGEN_REGEN") == "1":
+        SNAPSHOTS.mkdir(exist_ok=True)
+        snapshot.write_text(actual, "utf-8")
+    assert actual == snapshot.read_text("utf-8")
