@@ -1,0 +1,70 @@
+"""`contractgen register`: plan per subject, then apply it to the configured registry."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from contractgen.project import load_project
+from contractgen.registry.connect import open_client
+from contractgen.registry.plan import PlanRefused, apply, plan
+from contractgen.registry.render import render_json, render_text
+from contractgen.registry.targets import targets
+
+
+def _show_progress() -> bool:
+    """Progress lines on a terminal; nothing in CI or when stderr is redirected."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@click.command("register")
+@click.option("--dry-run", is_flag=True, help="Show the plan; change nothing.")
+@click.option(
+    "--allow-revert",
+    is_flag=True,
+    help="Accept schemas that are older versions of their subject (nothing is written for them).",
+)
+@click.option(
+    "--references",
+    is_flag=True,
+    help="Register named types from other files as their own subjects (by full name), "
+    "referenced, instead of inlining them.",
+)
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def register(
+    ctx: click.Context, *, dry_run: bool, allow_revert: bool, references: bool, output: str
+) -> None:
+    """Register every subject's schema: NOOP, SET-LEVEL, REGISTER, BLOCKED or REVERT.
+
+    Levels are set before schemas are registered. A plan with BLOCKED subjects (or REVERTs
+    without --allow-revert) applies nothing. Exit status: 0 done, 1 blocked or refused,
+    2 config or schema error, 3 registry unreachable or refusing the request.
+    """
+    project = load_project(ctx.find_root().params.get("config"))
+    client = open_client(project.config.registry)
+    show = _show_progress()
+
+    def progress(message: str) -> None:
+        if show:
+            click.echo(f"  {message}", err=True)
+
+    try:
+        sent = targets(project.contracts, references=references)
+        the_plan = plan(client, sent, progress=progress)
+        outcomes, refused = None, None
+        if not dry_run:
+            try:
+                outcomes = apply(client, the_plan, allow_revert=allow_revert, progress=progress)
+            except PlanRefused as error:
+                refused = str(error)
+    finally:
+        client.close()
+    render = render_json if output == "json" else render_text
+    click.echo(render(the_plan, outcomes, dry_run=dry_run, allow_revert=allow_revert), nl=False)
+    if refused:
+        click.echo(f"error: {refused}", err=True)
+    failed = bool(the_plan.blocked) or (bool(the_plan.reverts) and not allow_revert)
+    raise SystemExit(1 if failed else 0)

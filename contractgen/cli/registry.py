@@ -1,0 +1,73 @@
+"""`contractgen registry serve`: the embedded registry behind Confluent's REST API."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from contractgen.config import find_config, load_config
+from contractgen.diagnostics import ContractError
+from contractgen.registry.embedded.server import DEFAULT_STORE, TLS, serve
+
+
+def _default_store(config_path: Path | None) -> Path:
+    """The configured embedded store, else `.contractgen/registry.db` here."""
+    if config_path is None and find_config(Path.cwd()) is None:
+        return DEFAULT_STORE
+    try:
+        path = load_config(config_path).registry.embedded_path
+    except ContractError:
+        return DEFAULT_STORE
+    return path or DEFAULT_STORE
+
+
+@click.group("registry")
+def registry() -> None:
+    """The embedded schema registry."""
+
+
+@registry.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8081, show_default=True, type=int)
+@click.option(
+    "--store",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite file (default: the config's embedded registry, else .contractgen/registry.db).",
+)
+@click.option(
+    "--auth",
+    is_flag=True,
+    help="Require HTTP basic auth with CONTRACTGEN_REGISTRY_USER / CONTRACTGEN_REGISTRY_PASSWORD.",
+)
+@click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="PEM certificate.")
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="PEM private key.")
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    *,
+    host: str,
+    port: int,
+    store: Path | None,
+    auth: bool,
+    tls_cert: str | None,
+    tls_key: str | None,
+) -> None:
+    """Serve Confluent's Schema Registry REST API until interrupted (Ctrl-C drains requests)."""
+    credentials = None
+    if auth:
+        user = os.environ.get("CONTRACTGEN_REGISTRY_USER")
+        password = os.environ.get("CONTRACTGEN_REGISTRY_PASSWORD")
+        if not user or not password:
+            raise click.UsageError(
+                "--auth needs CONTRACTGEN_REGISTRY_USER and CONTRACTGEN_REGISTRY_PASSWORD"
+            )
+        credentials = (user, password)
+    if (tls_cert is None) != (tls_key is None):
+        raise click.UsageError("--tls-cert and --tls-key go together")
+    tls = TLS(tls_cert, tls_key) if tls_cert and tls_key else None
+    path = store or _default_store(ctx.find_root().params.get("config"))
+    scheme = "https" if tls else "http"
+    click.echo(f"contractgen registry: {scheme}://{host}:{port} (store {path})", err=True)
+    serve(path, host, port, credentials=credentials, tls=tls)

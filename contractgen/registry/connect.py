@@ -1,0 +1,93 @@
+"""Opening a `RegistryClient` from the configured URL and the environment.
+
+`embedded:<path>` opens the SQLite store in-process; `http(s)://...` a remote registry (several
+comma-separated URLs fail over, as in confluent-kafka). Credentials come from the config (which
+reads them from the environment) or from userinfo in the URL, never from a committed file; TLS
+files from `CONTRACTGEN_REGISTRY_CA`, `..._CERT`, `..._KEY` (and `..._KEY_PASSWORD`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from contractgen.config import EMBEDDED_SCHEME, Credentials, RegistryConfig
+from contractgen.registry.client import RegistryClient
+from contractgen.registry.embedded.client import EmbeddedRegistryClient
+from contractgen.registry.http import HttpRegistryClient
+from contractgen.registry.redact import Redactor, strip_userinfo
+
+_TLS_ENV = {
+    "ssl.ca.location": "CONTRACTGEN_REGISTRY_CA",
+    "ssl.certificate.location": "CONTRACTGEN_REGISTRY_CERT",
+    "ssl.key.location": "CONTRACTGEN_REGISTRY_KEY",
+    "ssl.key.password": "CONTRACTGEN_REGISTRY_KEY_PASSWORD",
+}
+
+
+def http_conf(
+    url: str,
+    credentials: Credentials,
+    env: Mapping[str, str],
+    *,
+    timeout: float = 10.0,
+    max_retries: int = 3,
+    retry_wait_ms: int = 200,
+) -> tuple[dict[str, Any], Redactor]:
+    """confluent-kafka's client configuration, and a redactor knowing every secret in it."""
+    urls, user, password = [], credentials.user, credentials.password
+    for one in url.split(","):
+        bare, url_user, url_password = strip_userinfo(one.strip())
+        urls.append(bare)
+        user, password = user or url_user, password or url_password
+    conf: dict[str, Any] = {
+        "url": ",".join(urls),
+        "timeout": timeout,
+        "max.retries": max_retries,
+        "retries.wait.ms": retry_wait_ms,
+        "retries.max.wait.ms": max(retry_wait_ms * 10, 1000),
+    }
+    if credentials.token:
+        conf["bearer.auth.credentials.source"] = "STATIC_TOKEN"
+        conf["bearer.auth.token"] = credentials.token
+        conf["bearer.auth.logical.cluster"] = env.get("CONTRACTGEN_REGISTRY_LOGICAL_CLUSTER", "")
+    elif user:
+        conf["basic.auth.user.info"] = f"{user}:{password or ''}"
+    for key, var in _TLS_ENV.items():
+        if env.get(var):
+            conf[key] = env[var]
+    secrets = (password, credentials.token, env.get("CONTRACTGEN_REGISTRY_KEY_PASSWORD"))
+    return conf, Redactor(secrets)
+
+
+def open_client(
+    registry: RegistryConfig | str,
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 10.0,
+    max_retries: int = 3,
+    retry_wait_ms: int = 200,
+) -> RegistryClient:
+    """A client for `registry` (a config section, or a bare URL with credentials in `env`)."""
+    env = os.environ if env is None else env
+    if isinstance(registry, str):
+        registry = RegistryConfig(
+            url=registry,
+            credentials=Credentials(
+                user=env.get("CONTRACTGEN_REGISTRY_USER") or None,
+                password=env.get("CONTRACTGEN_REGISTRY_PASSWORD") or None,
+                token=env.get("CONTRACTGEN_REGISTRY_TOKEN") or None,
+            ),
+        )
+    if registry.url.startswith(EMBEDDED_SCHEME):
+        return EmbeddedRegistryClient(registry.url.removeprefix(EMBEDDED_SCHEME))
+    conf, redactor = http_conf(
+        registry.url,
+        registry.credentials,
+        env,
+        timeout=timeout,
+        max_retries=max_retries,
+        retry_wait_ms=retry_wait_ms,
+    )
+    return HttpRegistryClient(conf, redactor)

@@ -1,0 +1,144 @@
+"""The ASGI app: Confluent's REST API in front of the embedded registry (starlette).
+
+Both content types are accepted (`application/vnd.schemaregistry.v1+json`, `application/json`);
+answers use Confluent's. Errors are `{"error_code", "message"}` with Confluent's codes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import json
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from contractgen.registry.embedded import routes
+from contractgen.registry.embedded.engine import Registry
+from contractgen.registry.errors import RegistryError
+
+CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    text = data.text if isinstance(data, routes.RawSchema) else json.dumps(data)
+    return Response(text, status_code=status, media_type=CONTENT_TYPE)
+
+
+def _error(status: int, code: int, message: str) -> Response:
+    return _json({"error_code": code, "message": message}, status)
+
+
+def _endpoint(handler: routes.Handler, registry: Registry) -> Any:
+    async def endpoint(request: Request) -> Response:
+        body: Any = None
+        if request.method in ("POST", "PUT"):
+            raw = await request.body()
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                return _error(400, 400, "Unrecognized JSON in the request body")
+        call = routes.Call(dict(request.path_params), dict(request.query_params), body)
+        try:
+            return _json(await run_in_threadpool(handler, registry, call))
+        except RegistryError as exc:
+            return _error(exc.status, exc.error_code, exc.message)
+
+    return endpoint
+
+
+_ROUTES: list[tuple[str, routes.Handler, str]] = [
+    ("/subjects", routes.list_subjects, "GET"),
+    ("/subjects/{subject}", routes.lookup, "POST"),
+    ("/subjects/{subject}", routes.delete_subject, "DELETE"),
+    ("/subjects/{subject}/versions", routes.list_versions, "GET"),
+    ("/subjects/{subject}/versions", routes.register, "POST"),
+    ("/subjects/{subject}/versions/{version}", routes.get_version, "GET"),
+    ("/subjects/{subject}/versions/{version}", routes.delete_version, "DELETE"),
+    ("/subjects/{subject}/versions/{version}/schema", routes.get_version_schema, "GET"),
+    ("/subjects/{subject}/versions/{version}/referencedby", routes.referenced_by, "GET"),
+    ("/schemas/ids/{id}", routes.get_schema, "GET"),
+    ("/schemas/ids/{id}/schema", routes.get_schema_text, "GET"),
+    ("/schemas/ids/{id}/subjects", routes.schema_subjects, "GET"),
+    ("/schemas/ids/{id}/versions", routes.schema_versions, "GET"),
+    ("/schemas/types", routes.schema_types, "GET"),
+    ("/config", routes.get_config, "GET"),
+    ("/config", routes.put_config, "PUT"),
+    ("/config", routes.delete_config, "DELETE"),
+    ("/config/{subject}", routes.get_config, "GET"),
+    ("/config/{subject}", routes.put_config, "PUT"),
+    ("/config/{subject}", routes.delete_config, "DELETE"),
+    ("/mode", routes.get_mode, "GET"),
+    ("/mode", routes.put_mode, "PUT"),
+    ("/mode", routes.delete_mode, "DELETE"),
+    ("/mode/{subject}", routes.get_mode, "GET"),
+    ("/mode/{subject}", routes.put_mode, "PUT"),
+    ("/mode/{subject}", routes.delete_mode, "DELETE"),
+    ("/compatibility/subjects/{subject}/versions", routes.check_compatibility, "POST"),
+    ("/compatibility/subjects/{subject}/versions/{version}", routes.check_compatibility, "POST"),
+]
+
+
+class BasicAuth:
+    """Optional HTTP basic auth for every request (401 with Confluent's error body otherwise)."""
+
+    def __init__(self, app: ASGIApp, credentials: tuple[str, str]) -> None:
+        self.app = app
+        user, password = credentials
+        self._expected = base64.b64encode(f"{user}:{password}".encode()).decode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not self._authorized(scope):
+            response = _error(401, 40101, "Unauthorized")
+            response.headers["WWW-Authenticate"] = 'Basic realm="contractgen"'
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _authorized(self, scope: Scope) -> bool:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                try:
+                    base64.b64decode(token, validate=True)
+                except (binascii.Error, ValueError):
+                    return False
+                return scheme.lower() == "basic" and hmac.compare_digest(token, self._expected)
+        return False
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    # Unknown paths and methods: Confluent (Jersey) answers with the status as the error code.
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return _error(status, status, f"HTTP {status} {getattr(exc, 'detail', '')}".strip())
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    return _error(500, 50001, f"Error in the backend datastore: {type(exc).__name__}: {exc}")
+
+
+async def _root(request: Request) -> Response:
+    return _json({})
+
+
+def create_app(registry: Registry, *, credentials: tuple[str, str] | None = None) -> Starlette:
+    """The REST app over `registry`; `credentials` (user, password) turns on basic auth."""
+    middleware = [] if credentials is None else [Middleware(BasicAuth, credentials=credentials)]
+    app_routes = [
+        Route(path, _endpoint(handler, registry), methods=[method])
+        for path, handler, method in _ROUTES
+    ]
+    app_routes.append(Route("/", _root, methods=["GET"]))
+    return Starlette(
+        routes=app_routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+    )

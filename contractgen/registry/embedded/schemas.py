@@ -1,0 +1,96 @@
+"""Schema text → parsed schema for the embedded registry, with references resolved.
+
+New schemas are parsed strictly (a failure is 422/42201); stored versions leniently, because a
+registry must read whatever it already holds. Parsed stored schemas are cached by global id:
+an id's content never changes, so the cache needs no invalidation.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from contractgen.avro import canonical, parse
+from contractgen.diagnostics import ContractError
+from contractgen.ir.model import AvroSchema, NamedType
+from contractgen.registry.embedded.store import Reference, StoredSchema, Tx
+from contractgen.registry.errors import RegistryError, invalid_schema
+
+SCHEMA_TYPES = ("AVRO",)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A schema offered for registration, look-up or a compatibility check."""
+
+    parsed: AvroSchema
+    canonical: str
+    normalized: str
+    references: tuple[Reference, ...]
+
+    def key(self, *, normalize: bool) -> str:
+        """What a subject version is compared on (COMPATIBILITY.md: canonical vs normalized)."""
+        return self.normalized if normalize else self.canonical
+
+
+def stored_key(stored: StoredSchema, *, normalize: bool) -> str:
+    return stored.normalized if normalize else stored.schema
+
+
+class SchemaCache:
+    """Lenient parses of stored schemas, by global id."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[int, AvroSchema] = {}
+        self._lock = threading.Lock()
+
+    def parsed(self, tx: Tx, stored: StoredSchema) -> AvroSchema:
+        with self._lock:
+            hit = self._parsed.get(stored.id)
+        if hit is not None:
+            return hit
+        named = self._referenced_types(tx, stored.references)
+        try:
+            schema = parse.parse_schema(
+                stored.schema, file=f"<schema {stored.id}>", strict=False, named=named
+            )
+        except ContractError as exc:
+            raise invalid_schema(f"stored schema {stored.id}: {exc}") from exc
+        with self._lock:
+            self._parsed[stored.id] = schema
+        return schema
+
+    def candidate(
+        self, tx: Tx, text: str, references: tuple[Reference, ...], schema_type: str
+    ) -> Candidate:
+        """Parse a new schema strictly, its references first (422/42201 on any failure)."""
+        if schema_type not in SCHEMA_TYPES:
+            raise RegistryError(422, 42201, f"Invalid schema type {schema_type}")
+        named = self._referenced_types(tx, references)
+        try:
+            schema = parse.parse_schema(text, file="<schema>", strict=True, named=named)
+        except ContractError as exc:
+            raise invalid_schema(str(exc)) from exc
+        return Candidate(
+            schema,
+            canonical.canonical_string(schema),
+            canonical.normalized_string(schema),
+            references,
+        )
+
+    def _referenced_types(
+        self, tx: Tx, references: tuple[Reference, ...]
+    ) -> Mapping[str, NamedType] | None:
+        if not references:
+            return None
+        named: dict[str, NamedType] = {}
+        for ref in references:
+            version = tx.version(ref.subject, ref.version)
+            stored = None if version is None else tx.schema(version.schema_id)
+            if stored is None:
+                raise invalid_schema(
+                    f"reference {ref.name}: subject '{ref.subject}' version {ref.version} not found"
+                )
+            named.update(self.parsed(tx, stored).named)
+        return named

@@ -1,0 +1,212 @@
+"""`contractgen register`: a plan per subject, then applying it.
+
+- NOOP: the latest version already holds this canonical string (a doc-only edit is a change,
+  whitespace is not).
+- SET-LEVEL: the registry's level for the subject differs from the config; it is set first, so
+  the registration is checked at the configured level.
+- REGISTER: a new version, which the registry (or, when the level is about to change, the engine
+  at the new level) accepts.
+- BLOCKED: incompatible; the engine's findings say where and why.
+- REVERT: the schema is an older live version. A registry answers such a registration with the old
+  version and adds nothing, so "going back" is almost always a stale checkout: refused unless
+  `--allow-revert`, which accepts it without writing anything.
+
+What is sent per subject is a `Target` (`targets.py`): self-contained schemas by default, or
+named types from other files as their own subjects, referenced. Planning reads only; `apply`
+writes, level before schema, and applying a plan twice is a no-op.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+
+from contractgen.compat.checker import check_subject
+from contractgen.compat.findings import Finding
+from contractgen.ir.model import Level
+from contractgen.registry.client import RegisteredVersion, RegistryClient
+from contractgen.registry.embedded.store import Reference
+from contractgen.registry.history import fetch_history
+from contractgen.registry.targets import Target
+
+
+class Action(enum.StrEnum):
+    NOOP = "NOOP"
+    SET_LEVEL = "SET-LEVEL"
+    REGISTER = "REGISTER"
+    BLOCKED = "BLOCKED"
+    REVERT = "REVERT"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What happens to one subject."""
+
+    target: Target
+    action: Action
+    """NOOP, REGISTER, BLOCKED or REVERT; a level change is `set_level`, done first."""
+    level_now: Level
+    """The level the registry applies now (the subject's own, else the global one)."""
+    set_level: bool
+    latest: RegisteredVersion | None = None
+    match: RegisteredVersion | None = None
+    """For REVERT: the older version holding this schema."""
+    findings: tuple[Finding, ...] = ()
+    registry_messages: tuple[str, ...] = ()
+
+    @property
+    def subject(self) -> str:
+        return self.target.subject
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        if not self.set_level or self.action is Action.BLOCKED:
+            return (self.action,)
+        if self.action is Action.NOOP:
+            return (Action.SET_LEVEL,)
+        return (Action.SET_LEVEL, self.action)
+
+    @property
+    def holds(self) -> RegisteredVersion | None:
+        """The version already holding this schema (NOOP, REVERT), else None."""
+        return {Action.NOOP: self.latest, Action.REVERT: self.match}.get(self.action)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    registry: str
+    steps: tuple[Step, ...]
+
+    @property
+    def blocked(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.action is Action.BLOCKED)
+
+    @property
+    def reverts(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.action is Action.REVERT)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    step: Step
+    registered: RegisteredVersion | None
+    """The version the subject now holds this schema in."""
+
+
+Progress = Callable[[str], None]
+
+
+class PlanRefused(Exception):  # noqa: N818 - reads as what happened
+    """A plan with BLOCKED (or unallowed REVERT) steps: nothing is written."""
+
+
+def _plan_target(
+    client: RegistryClient, target: Target, global_level: Level, known: Mapping[str, int | None]
+) -> Step:
+    subject = target.subject
+    level_now = client.subject_level(subject) or global_level
+    latest = client.get_version(subject, "latest")
+    base = Step(target, Action.REGISTER, level_now, level_now is not target.level, latest)
+    if latest is None:
+        return base
+    versions = [known.get(name) for name in target.references]
+    verdict = None
+    if all(v is not None for v in versions):
+        refs = tuple(
+            Reference(n, n, v) for n, v in zip(target.references, versions, strict=True) if v
+        )
+        if latest.schema == target.text and latest.references == refs:
+            return replace(base, action=Action.NOOP)
+        match = client.lookup(subject, target.text, references=refs)
+        if match is not None:
+            # The registry compared canonical forms (it may keep another spelling than ours).
+            same = match.version == latest.version
+            return replace(base, action=Action.NOOP if same else Action.REVERT, match=match)
+        # The registry decides at its current level. When that is about to change, or when a
+        # referenced type gets a new version first, the engine decides (the registry checks
+        # again when the schema is sent).
+        if not base.set_level:
+            verdict = client.check(subject, target.text, references=refs)
+            if verdict.is_compatible:
+                return base
+    numbers = client.versions(subject)
+    transitive = target.level.value.endswith("_TRANSITIVE")
+    history = fetch_history(client, subject, numbers if transitive else numbers[-1:])
+    result, findings = check_subject(subject, target.schema, history, target.level)
+    if verdict is None and result.is_compatible:
+        return base
+    messages = verdict.messages if verdict is not None else ()
+    return replace(
+        base, action=Action.BLOCKED, findings=tuple(findings), registry_messages=messages
+    )
+
+
+def plan(
+    client: RegistryClient,
+    targets: Sequence[Target],
+    *,
+    workers: int = 8,
+    progress: Progress | None = None,
+) -> Plan:
+    """What `apply` would do, subject by subject (reads only).
+
+    Targets with references are planned in order (a type's plan decides the version its users
+    reference); independent ones concurrently, `workers` at a time.
+    """
+    global_level = client.global_level()
+    known: dict[str, int | None] = {}
+
+    def one(target: Target) -> Step:
+        if progress is not None:
+            progress(target.subject)
+        step = _plan_target(client, target, global_level, known)
+        known[target.subject] = step.holds.version if step.holds else None
+        return step
+
+    if any(t.references for t in targets):
+        return Plan(client.display_url, tuple(one(t) for t in targets))
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        return Plan(client.display_url, tuple(pool.map(one, targets)))
+
+
+def apply(
+    client: RegistryClient,
+    plan_: Plan,
+    *,
+    allow_revert: bool = False,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """Carry out a plan: every level first, then every registration, in plan order.
+
+    Refuses (PlanRefused) a plan with BLOCKED steps, or REVERT steps without `allow_revert`:
+    nothing is written then, so a failing plan never leaves the registry half-updated.
+    """
+    if plan_.blocked:
+        blocked = ", ".join(s.subject for s in plan_.blocked)
+        raise PlanRefused(f"nothing was applied: incompatible schemas for {blocked}")
+    if plan_.reverts and not allow_revert:
+        reverted = ", ".join(s.subject for s in plan_.reverts)
+        raise PlanRefused(
+            f"nothing was applied: {reverted} would go back to an older version "
+            "(is this checkout up to date? --allow-revert accepts it)"
+        )
+    for step in plan_.steps:
+        if step.set_level:
+            if progress is not None:
+                progress(f"{step.subject}: level {step.level_now} -> {step.target.level}")
+            client.set_subject_level(step.subject, step.target.level)
+    outcomes: list[Outcome] = []
+    versions: dict[str, int] = {}
+    for step in plan_.steps:
+        registered = step.holds
+        if step.action is Action.REGISTER:
+            if progress is not None:
+                progress(f"{step.subject}: register")
+            refs = tuple(Reference(n, n, versions[n]) for n in step.target.references)
+            registered = client.register(step.subject, step.target.text, references=refs)
+        if registered is not None:
+            versions[step.subject] = registered.version
+        outcomes.append(Outcome(step, registered))
+    return outcomes

@@ -1,0 +1,185 @@
+"""The HTTP RegistryClient against real servers: basic auth, TLS, retries, errors, dialects."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import trustme
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from contractgen.ir.model import Level
+from contractgen.registry.connect import open_client
+from contractgen.registry.embedded.app import create_app
+from contractgen.registry.embedded.engine import Registry
+from contractgen.registry.embedded.server import TLS, serve_app_in_thread, serve_in_thread
+from contractgen.registry.errors import RegistryAuthError, RegistryError, RegistryUnreachable
+
+V1 = '{"type":"record","name":"r","fields":[{"name":"a","type":"int"}]}'
+V2_BAD = (
+    '{"type":"record","name":"r","fields":[{"name":"a","type":"int"},{"name":"b","type":"int"}]}'
+)
+FAST = {"max_retries": 3, "retry_wait_ms": 10}
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[Registry]:
+    registry = Registry(tmp_path / "registry.db")
+    yield registry
+    registry.close()
+
+
+class Misbehave:
+    """Wraps the real app: the first `times` requests fail the way `how` says."""
+
+    def __init__(self, app: ASGIApp, how: str, times: int) -> None:
+        self.app, self.how, self.times, self.seen = app, how, times, 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.seen += 1
+            if self.seen <= self.times:
+                if self.how == "slow":
+                    await asyncio.sleep(1.5)
+                else:
+                    status = int(self.how)
+                    body = {"error_code": status * 100 + 1, "message": "nope"}
+                    await JSONResponse(body, status_code=status)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
+def test_basic_auth(tmp_path: Path) -> None:
+    env = {"CONTRACTGEN_REGISTRY_USER": "alice", "CONTRACTGEN_REGISTRY_PASSWORD": "s3cret-pw"}
+    with serve_in_thread(tmp_path / "r.db", credentials=("alice", "s3cret-pw")) as url:
+        client = open_client(url, env=env, **FAST)
+        assert client.register("s", V1).version == 1
+        client.close()
+        # Credentials in the URL work too, and never show.
+        bare = url.removeprefix("http://")
+        in_url = open_client(f"http://alice:s3cret-pw@{bare}", env={}, **FAST)
+        assert in_url.versions("s") == [1]
+        assert "s3cret-pw" not in in_url.display_url and "alice" not in in_url.display_url
+        in_url.close()
+        wrong = open_client(url, env={**env, "CONTRACTGEN_REGISTRY_PASSWORD": "guess"}, **FAST)
+        with pytest.raises(RegistryAuthError) as caught:
+            wrong.subjects()
+        assert caught.value.status == 401
+        assert "CONTRACTGEN_REGISTRY_PASSWORD" in str(caught.value)
+        assert "guess" not in str(caught.value)
+        wrong.close()
+
+
+def test_forbidden_is_a_clear_error(registry: Registry) -> None:
+    with serve_app_in_thread(Misbehave(create_app(registry), "403", 99)) as url:
+        client = open_client(url, env={}, **FAST)
+        with pytest.raises(RegistryAuthError, match="denied the request"):
+            client.subjects()
+        client.close()
+
+
+def test_tls_with_a_private_ca(tmp_path: Path) -> None:
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    ca_file, cert_file, key_file = (tmp_path / n for n in ("ca.pem", "cert.pem", "key.pem"))
+    ca.cert_pem.write_to_path(str(ca_file))
+    cert.private_key_pem.write_to_path(str(key_file))
+    cert.cert_chain_pems[0].write_to_path(str(cert_file))
+    with serve_in_thread(tmp_path / "r.db", tls=TLS(str(cert_file), str(key_file))) as url:
+        assert url.startswith("https://")
+        client = open_client(url, env={"CONTRACTGEN_REGISTRY_CA": str(ca_file)}, **FAST)
+        assert client.register("s", V1).id == 1
+        client.close()
+        untrusting = open_client(url, env={}, max_retries=0)
+        with pytest.raises(RegistryUnreachable, match="cannot reach the schema registry"):
+            untrusting.subjects()
+        untrusting.close()
+
+
+def test_retries_on_5xx(registry: Registry) -> None:
+    app = Misbehave(create_app(registry), "503", 2)
+    with serve_app_in_thread(app) as url:
+        client = open_client(url, env={}, **FAST)
+        assert client.subjects() == []
+        assert app.seen == 3
+        client.close()
+
+
+def test_retries_on_timeouts(registry: Registry) -> None:
+    app = Misbehave(create_app(registry), "slow", 1)
+    with serve_app_in_thread(app) as url:
+        client = open_client(url, env={}, timeout=0.5, **FAST)
+        assert client.register("s", V1).version == 1
+        client.close()
+
+
+def test_persistent_5xx_is_an_error_with_the_code(registry: Registry) -> None:
+    with serve_app_in_thread(Misbehave(create_app(registry), "500", 99)) as url:
+        client = open_client(url, env={}, max_retries=1, retry_wait_ms=1)
+        with pytest.raises(RegistryError) as caught:
+            client.subjects()
+        assert (caught.value.status, caught.value.error_code) == (500, 50001)
+        client.close()
+
+
+def test_unreachable() -> None:
+    client = open_client("http://bob:hunter2@127.0.0.1:9", env={}, timeout=1, max_retries=0)
+    with pytest.raises(RegistryUnreachable) as caught:
+        client.subjects()
+    assert "hunter2" not in str(caught.value) and "127.0.0.1:9" in str(caught.value)
+    client.close()
+
+
+def test_protocol_answers_match_embedded_and_http(tmp_path: Path) -> None:
+    with serve_in_thread(tmp_path / "r.db") as url:
+        for client in (open_client(url, env={}, **FAST), open_client(f"embedded:{tmp_path}/e.db")):
+            assert client.versions("s") == [] and client.get_version("s") is None
+            assert client.check("s", V1).is_compatible
+            assert client.check("s", V1, version="latest").is_compatible
+            first = client.register("s", V1)
+            assert (first.version, first.schema) == (1, V1)
+            assert client.lookup("s", json.dumps(json.loads(V1), indent=1)) == first
+            assert client.lookup("s", V2_BAD) is None
+            verdict = client.check("s", V2_BAD)
+            assert not verdict.is_compatible
+            assert verdict.messages[-1] == "{validateFields: 'false', compatibility: 'BACKWARD'}"
+            with pytest.raises(RegistryError) as caught:
+                client.register("s", V2_BAD)
+            assert (caught.value.status, caught.value.error_code) == (409, 40901)
+            assert client.subject_level("s") is None
+            client.set_subject_level("s", Level.NONE)
+            assert client.subject_level("s") is Level.NONE
+            assert client.global_level() is Level.BACKWARD
+            assert client.register("s", V2_BAD).version == 2
+            assert client.get_version("s", 1) == first
+            client.close()
+
+
+async def _karapace(scope: Scope, receive: Receive, send: Send) -> None:
+    """Karapace's answers where they differ from Confluent's (COMPATIBILITY.md)."""
+    path = scope["path"]
+    if path.startswith("/compatibility/"):
+        body = {"error_code": 40402, "message": "Version latest not found."}
+        response = JSONResponse(body, status_code=404)
+    elif path.endswith("/versions") and scope["method"] == "POST":
+        body = {"error_code": 409, "message": "Incompatible schema, compatibility_mode=BACKWARD"}
+        response = JSONResponse(body, status_code=409)
+    else:
+        body = {"error_code": 40401, "message": "Subject 'e' not found."}
+        response = JSONResponse(body, status_code=404)
+    await response(scope, receive, send)
+
+
+def test_karapace_dialect() -> None:
+    with serve_app_in_thread(_karapace) as url:
+        client = open_client(url, env={}, **FAST)
+        assert client.check("e", V1, version="latest").is_compatible
+        assert client.check("e", V1).is_compatible
+        with pytest.raises(RegistryError) as caught:
+            client.register("e", V1)
+        assert caught.value.error_code == 40901
+        client.close()
