@@ -156,6 +156,18 @@ RULES: Mapping[str, Rule] = {
         Category.CHECK,
         Severity.WARNING,
     ),
+    "registry-disagrees": Rule(
+        "registry-disagrees",
+        "The registry's verdict differs from the local engine's: one of them is not Confluent's.",
+        Category.CHECK,
+        Severity.ERROR,
+    ),
+    "registry-level": Rule(
+        "registry-level",
+        "The registry's compatibility level for a subject differs from the configured one.",
+        Category.CHECK,
+        Severity.WARNING,
+    ),
     "allowlist-expired": Rule(
         "allowlist-expired",
         "An accepted break whose expiry date has passed.",
