@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 
 from fastavro.schema import fingerprint
 
@@ -42,10 +43,10 @@ def _relative(fullname: str, space: str | None) -> str:
 class _JavaWriter:
     """Writes a schema as Avro Java's `toJson(names, gen)` does, in compact form."""
 
-    def __init__(self, schema: AvroSchema, *, normalized: bool) -> None:
+    def __init__(self, schema: AvroSchema, *, normalized: bool, known: Collection[str]) -> None:
         self.schema = schema
         self.normalized = normalized
-        self.written: set[str] = set()
+        self.written: set[str] = set(known)
 
     def props(self, props: Props) -> list[str]:
         items = sorted(props, key=lambda p: p[0]) if self.normalized else props
@@ -123,14 +124,18 @@ class _JavaWriter:
         return "{" + ",".join(parts) + "}"
 
 
-def canonical_string(schema: AvroSchema) -> str:
-    """The registry's canonical string (Avro Java's compact `Schema.toString()`)."""
-    return _JavaWriter(schema, normalized=False).write(schema.root, None)
+def canonical_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:
+    """The registry's canonical string (Avro Java's compact `Schema.toString()`).
+
+    `known`: types that come from schema references; like Avro's `toString(referencedSchemas)`,
+    they are written by name, as a registry stores a schema that has references.
+    """
+    return _JavaWriter(schema, normalized=False, known=known).write(schema.root, None)
 
 
-def normalized_string(schema: AvroSchema) -> str:
+def normalized_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:
     """The `normalize=true` form: properties and aliases sorted, references by full name."""
-    return _JavaWriter(schema, normalized=True).write(schema.root, None)
+    return _JavaWriter(schema, normalized=True, known=known).write(schema.root, None)
 
 
 def parsing_canonical_form(schema: AvroSchema) -> str:

@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from contractgen.avro.canonical import canonical_string
 from contractgen.compat.allowlist import Allowlist, apply_allowlist
 from contractgen.compat.baseline import Baseline, needs_full_history
 from contractgen.compat.checker import LintLevels, check_subject, lint_findings
@@ -92,7 +93,8 @@ def _subject(
                 hint="keep the event while consumers may still receive it",
             )
     against = result.checks[-1].against.name if result.checks else latest.name
-    unchanged = latest.canonical == contract.identity.canonical
+    # Compared fully inlined: a registry stores a schema with references with those types by name.
+    unchanged = canonical_string(latest.schema) == contract.identity.canonical
     return SubjectReport(
         subject, "unchanged" if unchanged else "checked", str(level), against, tuple(findings)
     )

@@ -140,3 +140,13 @@ def test_parsing_canonical_form_and_fingerprint_agree_with_fastavro_on_the_corpu
         assert identity(ours).crc64 == fingerprint(expected, "CRC-64-AVRO")
         checked += 1
     assert checked > 300
+
+
+def test_types_from_references_are_written_by_name() -> None:
+    money = parse_schema('{"type":"record","name":"a.Money","fields":[{"name":"u","type":"long"}]}')
+    text = '{"type":"record","name":"a.Order","fields":[{"name":"m","type":"Money"}]}'
+    order = parse_schema(text, named=money.named)
+    assert canonical_string(order, known=money.named) == (
+        '{"type":"record","name":"Order","namespace":"a","fields":[{"name":"m","type":"Money"}]}'
+    )
+    assert '"fields":[{"name":"u"' in canonical_string(order)

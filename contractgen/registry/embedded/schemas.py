@@ -72,10 +72,12 @@ class SchemaCache:
             schema = parse.parse_schema(text, file="<schema>", strict=True, named=named)
         except ContractError as exc:
             raise invalid_schema(str(exc)) from exc
+        # Types from references are written by name, as Confluent stores such a schema.
+        known = tuple(named or ())
         return Candidate(
             schema,
-            canonical.canonical_string(schema),
-            canonical.normalized_string(schema),
+            canonical.canonical_string(schema, known=known),
+            canonical.normalized_string(schema, known=known),
             references,
         )
 
