@@ -1,0 +1,95 @@
+"""Where every named type goes: its module, its class name, its attributes and members.
+
+Decided once for the whole contract set before any module is rendered, so a reference from any
+module names the same class, and two types with the same short name in different namespaces (or
+names that only differ in case or in characters Python rejects) never collide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from contractgen.codegen.naming import (
+    AttributeName,
+    ClassName,
+    MemberName,
+    ModuleName,
+    unique,
+)
+from contractgen.ir.model import Enum, NamedType, Record
+
+MODELS = "models"
+
+
+@dataclass(frozen=True, slots=True)
+class ClassPlace:
+    module: tuple[str, ...]
+    """Package path inside the generated package, e.g. ("models", "com", "acme", "orders")."""
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    classes: Mapping[str, ClassPlace]
+    """Avro full name of every record and enum -> its class."""
+    attributes: Mapping[str, tuple[str, ...]]
+    """Record full name -> Python attribute of each field, in field order."""
+    members: Mapping[str, tuple[str, ...]]
+    """Enum full name -> Python member of each symbol, in symbol order."""
+
+    def modules(self) -> dict[tuple[str, ...], list[str]]:
+        """Module path -> full names of the types it defines, in full-name order."""
+        result: dict[tuple[str, ...], list[str]] = {}
+        for fullname in sorted(self.classes):
+            result.setdefault(self.classes[fullname].module, []).append(fullname)
+        return dict(sorted(result.items()))
+
+
+def plan(types: Mapping[str, NamedType]) -> Layout:
+    classy: dict[str, Record | Enum] = {
+        n: t for n, t in sorted(types.items()) if isinstance(t, Record | Enum)
+    }
+    by_namespace: dict[str, list[Record | Enum]] = {}
+    for definition in classy.values():
+        by_namespace.setdefault(definition.namespace or "", []).append(definition)
+    class_names: dict[str, list[str]] = {
+        ns: unique([ClassName(t.name) for t in defs], numbered=True)
+        for ns, defs in by_namespace.items()
+    }
+    modules = _module_paths(sorted(by_namespace))
+    classes: dict[str, ClassPlace] = {}
+    for ns, defs in by_namespace.items():
+        for definition, name in zip(defs, class_names[ns], strict=True):
+            classes[definition.fullname] = ClassPlace(modules[ns], name)
+    attributes = {
+        n: tuple(unique(AttributeName(f.name) for f in t.fields))
+        for n, t in classy.items()
+        if isinstance(t, Record)
+    }
+    members = {
+        n: tuple(unique(MemberName(s) for s in t.symbols))
+        for n, t in classy.items()
+        if isinstance(t, Enum)
+    }
+    return Layout(classes, attributes, members)
+
+
+def _module_paths(namespaces: list[str]) -> dict[str, tuple[str, ...]]:
+    """Namespace -> package path. Segments are lower case and classes CapWords, so a subpackage
+    never replaces a class of its parent; two segments that map to one name are made distinct."""
+    result: dict[str, tuple[str, ...]] = {"": (MODELS,)}
+    children: dict[tuple[str, ...], dict[str, str]] = {}
+    for namespace in namespaces:
+        if not namespace:
+            continue
+        path: tuple[str, ...] = (MODELS,)
+        prefix = ""
+        for segment in namespace.split("."):
+            prefix = f"{prefix}.{segment}" if prefix else segment
+            taken = children.setdefault(path, {})
+            if segment not in taken:
+                taken[segment] = unique([ModuleName(segment)], taken.values())[0]
+            path = (*path, taken[segment])
+            result.setdefault(prefix, path)
+    return result

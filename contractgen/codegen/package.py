@@ -1,0 +1,139 @@
+"""ContractSet -> every file of the generated package, as data (nothing is written here).
+
+<package>/__init__.py         runtime API check, AVRO_TYPES
+<package>/models/<ns>/...      one package per Avro namespace: its records and enums
+<package>/<topic>.py           event union, TopicSpec, sync and async producer/consumer
+<package>/_checks.py           range checks behind every model's validate()
+<package>/duration.py          the value type of Avro's duration (only when a schema uses it)
+"""
+
+from __future__ import annotations
+
+from contractgen.codegen.imports import Imports
+from contractgen.codegen.layout import Layout, plan
+from contractgen.codegen.naming import ModuleName, describe_sources, topic_class_prefix, unique
+from contractgen.codegen.pysource import docstring
+from contractgen.codegen.render import API_LEVEL, GeneratedFile, Options, render_module
+from contractgen.codegen.topics import topic_file
+from contractgen.codegen.view import (
+    CHECKS_MODULE,
+    DURATION_MODULE,
+    ModelsView,
+    ModuleScope,
+    enum_view,
+    record_view,
+)
+from contractgen.config import Flavour
+from contractgen.ir.model import ContractSet, Enum, Record
+
+
+def generate(contracts: ContractSet, options: Options) -> list[GeneratedFile]:
+    """Every file of the package, sorted by path. Raises ContractError for unusable schemas."""
+    layout = plan(contracts.types)
+    everything = describe_sources(list(contracts.type_files.values()))
+    files: list[GeneratedFile] = []
+    uses_duration = False
+    for path, fullnames in layout.modules().items():
+        scope = ModuleScope(
+            path,
+            contracts.types,
+            layout,
+            late=options.flavour is Flavour.PYDANTIC,
+            local_names=frozenset(layout.classes[n].name for n in fullnames),
+        )
+        text = _models_module(scope, fullnames, contracts, options)
+        uses_duration = uses_duration or "Duration" in scope.imports.local_names.get(
+            f"{'.' * (len(path) + 1)}{DURATION_MODULE}", set()
+        )
+        files.append(GeneratedFile("/".join(path) + "/__init__.py", text))
+    files += _intermediate_packages(layout, everything)
+    files.append(_package_init(layout, everything, contracts, options))
+    files.append(
+        _static(CHECKS_MODULE, "checks.py.jinja", "Range checks behind validate().", everything)
+    )
+    if uses_duration:
+        files.append(_static(DURATION_MODULE, "duration.py.jinja", "Avro duration.", everything))
+    taken = {"models", CHECKS_MODULE, DURATION_MODULE}
+    modules = unique([ModuleName(t.name) for t in contracts.topics], taken)
+    for topic, module in zip(contracts.topics, modules, strict=True):
+        files.append(
+            topic_file(topic, module, topic_class_prefix(topic.name), layout, contracts.types)
+        )
+    files.append(GeneratedFile("py.typed", ""))
+    return sorted(files, key=lambda f: f.path)
+
+
+def _models_module(
+    scope: ModuleScope, fullnames: list[str], contracts: ContractSet, options: Options
+) -> str:
+    definitions = [contracts.types[n] for n in fullnames]
+    view = ModelsView(
+        enums=[enum_view(d, scope) for d in definitions if isinstance(d, Enum)],
+        records=[record_view(d, scope) for d in definitions if isinstance(d, Record)],
+        helpers=scope.helpers,
+    )
+    namespace = definitions[0].namespace
+    return render_module(
+        f"{options.flavour.value}.py.jinja",
+        source=describe_sources([contracts.type_files[n] for n in fullnames]),
+        doc=docstring(f"Avro namespace `{namespace}`." if namespace else "The null namespace.", ""),
+        imports=scope.imports,
+        exports=[v.name for v in view.enums] + [v.name for v in view.records],
+        module=view,
+        options=options,
+    )
+
+
+def _intermediate_packages(layout: Layout, source: str) -> list[GeneratedFile]:
+    """`__init__.py` for every package on the way to a namespace that has no types itself."""
+    modules = set(layout.modules())
+    missing = {path[:i] for path in modules for i in range(1, len(path))} - modules
+    missing.add(("models",))
+    return [
+        GeneratedFile(
+            "/".join(path) + "/__init__.py",
+            render_module(
+                "empty.py.jinja",
+                source=source,
+                doc=docstring(f"Package for Avro namespaces under `{'.'.join(path[1:])}`.", "")
+                if len(path) > 1
+                else docstring("The Avro types, one package per namespace.", ""),
+                imports=Imports(),
+                exports=[],
+            ),
+        )
+        for path in sorted(missing - modules)
+    ]
+
+
+def _package_init(
+    layout: Layout, source: str, contracts: ContractSet, options: Options
+) -> GeneratedFile:
+    scope = ModuleScope((), contracts.types, layout)
+    records = [
+        (n, scope.ref(n)) for n in sorted(layout.classes) if isinstance(contracts.types[n], Record)
+    ]
+    text = render_module(
+        "package.py.jinja",
+        source=source,
+        doc=docstring(
+            f"`{options.package}`: typed Avro models and Kafka clients from the contracts.\n\n"
+            "Import a topic's module for its producer and consumer; the record and enum classes "
+            "live in `models`, one package per Avro namespace.",
+            "",
+        ),
+        imports=scope.imports,
+        exports=["AVRO_TYPES"],
+        api_level=API_LEVEL,
+        records=records,
+        # pydantic models that name classes of other modules are complete once all are imported
+        rebuild=options.flavour is Flavour.PYDANTIC,
+    )
+    return GeneratedFile("__init__.py", text)
+
+
+def _static(module: str, template: str, doc: str, source: str) -> GeneratedFile:
+    text = render_module(
+        template, source=source, doc=docstring(doc, ""), imports=Imports(), exports=[]
+    )
+    return GeneratedFile(f"{module}.py", text)

@@ -1,0 +1,158 @@
+"""Python literals for arbitrary text: docstrings and long strings, safe and within line length.
+
+Schema docs are user input: they may hold quotes, backslashes, triple quotes, control characters or
+template syntax. Everything goes through `json.dumps`-style escaping or the docstring escaping
+below, never through raw interpolation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from functools import cache
+
+LINE_LENGTH = 100
+
+
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def string_literal(text: str) -> str:
+    """A Python string literal, ASCII only (JSON escapes are valid Python escapes).
+
+    Double-quoted unless that needs more escapes than single quotes (JSON, typically), as ruff
+    and black would write it, so schema strings read as JSON rather than a wall of backslashes.
+    """
+    escaped = json.dumps(text)
+    if text.count('"') <= text.count("'"):
+        return escaped
+    body = _ESCAPE.sub(lambda m: '"' if m.group(1) == '"' else m.group(0), escaped[1:-1])
+    return "'" + body.replace("'", "\\'") + "'"
+
+
+def bytes_literal(data: bytes) -> str:
+    """A double-quoted bytes literal with lower-case hex escapes."""
+    body = "".join(
+        "\\" + chr(b) if chr(b) in '\\"' else chr(b) if 32 <= b < 127 else f"\\x{b:02x}"
+        for b in data
+    )
+    return f'b"{body}"'
+
+
+def string_chunks(text: str, width: int) -> list[str]:
+    """`text` as adjacent string literals of at most `width` characters each, as `string_literal`
+    writes them; an escape sequence is never split and the cost stays linear in the text."""
+    chunks: list[str] = []
+    start = base = double = single = 0
+    for index, char in enumerate(text):
+        size = 0 if char in "\"'" else _escaped_size(char)
+        grown = (base + size, double + (char == '"'), single + (char == "'"))
+        if index > start and _literal_size(*grown) > width:
+            chunks.append(text[start:index])
+            start, base, double, single = index, 0, 0, 0
+            grown = (size, int(char == '"'), int(char == "'"))
+        base, double, single = grown
+    chunks.append(text[start:])
+    return [string_literal(chunk) for chunk in chunks]
+
+
+def _literal_size(base: int, double: int, single: int) -> int:
+    """The length of `string_literal` for text of that escaped size and those quote counts."""
+    if double <= single:
+        return 2 + base + 2 * double + single
+    return 2 + base + double + 2 * single
+
+
+@cache
+def _escaped_size(char: str) -> int:
+    return len(json.dumps(char)) - 2
+
+
+def docstring(text: str | None, indent: str) -> list[str]:
+    """The lines of a docstring for `text` (empty if there is none), wrapped to the line length."""
+    if not text or not text.strip():
+        return []
+    escaped = _escape(text.strip())
+    width = LINE_LENGTH - len(indent)
+    lines: list[str] = []
+    for paragraph in escaped.splitlines():
+        # long words stay whole: splitting one could split an escape sequence
+        wrapped = textwrap.wrap(
+            paragraph, width=width - 6, break_long_words=False, break_on_hyphens=False
+        )
+        lines.extend(wrapped or [""])
+    if len(lines) == 1 and len(lines[0]) + 6 <= width:
+        return [f'{indent}"""{lines[0]}"""']
+    body = [f"{indent}{line}" if line else "" for line in lines]
+    return [f'{indent}"""', *body, f'{indent}"""']
+
+
+def _escape(text: str) -> str:
+    out = []
+    for char in text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"'):
+        # non-ASCII is escaped too: ruff flags look-alike characters (RUF002)
+        if char in "\n\t" or (char.isascii() and char.isprintable()):
+            out.append(char)
+        else:
+            out.append(json.dumps(char)[1:-1] if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+    escaped = "".join(out).replace("\t", "    ")
+    # a docstring may not end in an unescaped quote: it would merge with the closing quotes
+    backslashes = len(escaped[:-1]) - len(escaped[:-1].rstrip("\\"))
+    if escaped.endswith('"') and backslashes % 2 == 0:
+        return escaped[:-1] + '\\"'
+    return escaped
+
+
+def fit(indent: str, prefix: str, expression: str, suffix: str) -> list[str]:
+    """`prefix expression suffix` on one line if it fits, else the expression in parentheses.
+
+    A union type too long for one line is split before each `|`. An expression that still does
+    not fit (deeply nested comprehensions over long names) is marked as an accepted long line.
+    """
+    line = f"{indent}{prefix}{expression}{suffix}"
+    if len(line) <= LINE_LENGTH:
+        return [line]
+    inner = indent + "    "
+    if len(inner) + len(expression) <= LINE_LENGTH:
+        return [f"{indent}{prefix}(", f"{inner}{expression}", f"{indent}){suffix}"]
+    parts = _top_level_split(expression, " | ")
+    body = [f"{inner}{'| ' if i else ''}{part}" for i, part in enumerate(parts)]
+    if len(parts) == 1 and expression.startswith("None if "):
+        # `None if x is None else convert(x)`, one clause a line
+        condition, _, converted = expression.removeprefix("None if ").partition(" else ")
+        body = [f"{inner}None", f"{inner}if {condition}", f"{inner}else {converted}"]
+    elif len(parts) == 1 and expression[:1] in "[{":
+        body = _comprehension(expression, inner)
+    body = [b if len(b) <= LINE_LENGTH else f"{b}  # noqa: E501" for b in body]
+    return [f"{indent}{prefix}(", *body, f"{indent}){suffix}"]
+
+
+def _comprehension(expression: str, indent: str) -> list[str]:
+    """`[item for v in values]` as three lines inside its brackets, as ruff would lay it out."""
+    opening, body, closing = expression[0], expression[1:-1], expression[-1]
+    item, *loops = _top_level_split(body, " for ")
+    if len(loops) != 1:
+        return [f"{indent}{expression}"]
+    inner = indent + "    "
+    return [f"{indent}{opening}", f"{inner}{item}", f"{inner}for {loops[0]}", f"{indent}{closing}"]
+
+
+def _top_level_split(text: str, separator: str) -> list[str]:
+    parts: list[str] = []
+    depth = start = 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, index):
+            parts.append(text[start:index])
+            index += len(separator)
+            start = index
+            continue
+        index += 1
+    parts.append(text[start:])
+    return parts

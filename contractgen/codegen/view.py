@@ -1,0 +1,231 @@
+"""IR -> the Python view of one generated models module: classes, fields, conversions, imports.
+
+This is where Avro becomes Python. Templates only lay out what the view decided; nothing about
+names, types or imports is decided in a template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from contractgen.avro.canonical import canonical_string
+from contractgen.avro.resolve import self_contained
+from contractgen.codegen import unions
+from contractgen.codegen.defaults import default_source
+from contractgen.codegen.imports import Imports
+from contractgen.codegen.layout import Layout
+from contractgen.codegen.pysource import docstring, fit, string_chunks, string_literal
+from contractgen.codegen.pytypes import PyType
+from contractgen.codegen.typemap import AmbiguousUnionError, python_type
+from contractgen.diagnostics import ContractError, Diagnostic
+from contractgen.ir.model import Enum, NamedType, Record
+
+AMBIGUOUS_UNION = "GEN001"
+_LOOP_VARIABLE = re.compile(r"\b_([vk])(\d+)\b")
+CHECKS_MODULE = "_checks"
+DURATION_MODULE = "duration"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldView:
+    attribute: str
+    key: str
+    """The Avro field name as a Python string literal."""
+    annotation: str
+    default: str | None
+    """Python source of the default value, when it is shared safely."""
+    factory: str | None
+    """Python source of a zero-argument callable making the default, for mutable values."""
+    noqa: str
+    doc: list[str]
+    write: list[str]
+    """The dict entry converting `self.<attribute>` for fastavro (lines, indented)."""
+    read: list[str]
+    """The keyword argument converting `data[<key>]` from fastavro (lines, indented)."""
+    checks: list[str]
+
+    def declaration(self, suffix: str) -> list[str]:
+        """`attribute: annotation<suffix>` within the line length."""
+        return fit("    ", f"{self.attribute}: ", self.annotation, suffix + self.noqa)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordView:
+    name: str
+    fullname: str
+    doc: list[str]
+    schema: list[str]
+    """The registry canonical string as adjacent string literals."""
+    aliases: list[str]
+    fields: list[FieldView]
+
+
+@dataclass(frozen=True, slots=True)
+class EnumView:
+    name: str
+    fullname: str
+    doc: list[str]
+    members: list[tuple[str, str]]
+    """(Python member, Avro symbol as a string literal)."""
+    default: str | None
+
+
+@dataclass(slots=True)
+class ModuleScope:
+    """One models module while it is built: implements `pytypes.Scope`."""
+
+    path: tuple[str, ...]
+    named: Mapping[str, NamedType]
+    layout: Layout
+    imports: Imports = field(default_factory=Imports)
+    helpers: list[str] = field(default_factory=list)
+    foreign_refs: int = 0
+    """How many references to other modules' classes were made (see `_field_view`)."""
+    late: bool = False
+    """Import other modules' classes after this module's own (the pydantic flavour)."""
+    local_names: frozenset[str] = frozenset()
+    _late_names: dict[str, str] = field(default_factory=dict)
+    _unions: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def _root(self) -> str:
+        return "." * (len(self.path) + 1)
+
+    def ref(self, fullname: str) -> str:
+        place = self.layout.classes[fullname]
+        if place.module == self.path:
+            return place.name
+        self.foreign_refs += 1
+        target = place.module
+        common = 0
+        while common < min(len(self.path), len(target) - 1) and self.path[common] == target[common]:
+            common += 1
+        package = "." * (len(self.path) - common + 1) + ".".join(target[common:-1])
+        alias = "_" + "_".join(target)
+        if self.late:
+            return self._late_ref(fullname, package, target[-1], alias)
+        return f"{self.imports.module(package, target[-1], alias)}.{place.name}"
+
+    def _late_ref(self, fullname: str, package: str, module: str, alias: str) -> str:
+        """pydantic resolves annotations when a class is created: a class of another module is
+        imported after this module's classes, so in an import cycle the name is still undefined
+        then (pydantic defers it) instead of an attribute missing from a half-initialised module.
+        A short name that is taken here already is reached through its module instead."""
+        name = self.layout.classes[fullname].name
+        owner = self._late_names.setdefault(name, fullname)
+        if owner == fullname and name not in self.local_names:
+            separator = "" if package.endswith(".") else "."
+            return self.imports.late_name(f"{package}{separator}{module}", name)
+        return f"{self.imports.late_module(package, module, alias)}.{name}"
+
+    def union_helpers(self, key: str, annotation: str, branches: list[PyType]) -> tuple[str, str]:
+        if key not in self._unions:
+            number = len(self._unions) + 1
+            names = (f"_write_union{number}", f"_read_union{number}")
+            self._unions[key] = names
+            self.helpers.append(unions.writer_source(names[0], annotation, branches, self.imports))
+            self.helpers.append(unions.reader_source(names[1], branches, self.imports))
+        return self._unions[key]
+
+    def duration(self) -> str:
+        return self.imports.name(f"{self._root()}{DURATION_MODULE}", "Duration")
+
+    def check(self, name: str) -> str:
+        return self.imports.name(f"{self._root()}{CHECKS_MODULE}", name)
+
+
+def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
+    avro_field = record.fields[index]
+    attribute = scope.layout.attributes[record.fullname][index]
+    try:
+        py = python_type(avro_field.type, scope)
+    except AmbiguousUnionError as error:
+        raise ContractError(
+            [
+                Diagnostic(
+                    AMBIGUOUS_UNION,
+                    f"field `{avro_field.name}` of {record.fullname}: union branches "
+                    f"{error.first} and {error.second} are both read back as Python "
+                    f"{error.runtime_class}, so a reader cannot tell them apart; wrap one in a "
+                    "record",
+                    avro_field.location,
+                )
+            ]
+        ) from error
+    key = string_literal(avro_field.name)
+    default = factory = None
+    noqa = ""
+    if avro_field.has_default:
+        before = scope.foreign_refs
+        source = default_source(avro_field.type, avro_field.default, scope, scope.layout)
+        # a class of another module may not exist yet while an import cycle is initialising
+        foreign = scope.foreign_refs != before
+        if source == "None":
+            default = source
+        elif source in ("[]", "{}"):
+            factory = "list" if source == "[]" else "dict"
+        elif source.endswith("()") and source[:-2].isidentifier() and not foreign:
+            factory = source[:-2]  # a record of this module whose fields all have defaults
+        elif py.mutable or foreign or source.startswith(("UUID(", "Duration(")):
+            # mutable values must not be shared between instances, and linters only trust
+            # calls to known-immutable types (Decimal, datetime) as shared defaults
+            factory = f"lambda: {source}"
+            # the lambda defers the lookup; ruff can't see why it is needed for a bare call
+            noqa = "  # noqa: PLW0108" if source.endswith("()") else ""
+        else:
+            default = source
+    self_value, data_value = f"self.{attribute}", f"data[{key}]"
+    write = py.write(self_value) if py.write else self_value
+    read = py.read(data_value) if py.read else data_value
+    checks = py.checks(self_value, string_literal(avro_field.name)) if py.checks else []
+    return FieldView(
+        attribute=attribute,
+        key=key,
+        annotation=py.annotation,
+        default=default,
+        factory=factory,
+        noqa=noqa,
+        doc=docstring(avro_field.doc, "    "),
+        write=fit(" " * 12, f"{key}: ", write, ","),
+        read=fit(" " * 12, f"{attribute}=", read, ","),
+        # validate() is one function body: loop variables get the field's index so a later
+        # loop over another type does not reuse (and retype) an earlier one
+        checks=[
+            _LOOP_VARIABLE.sub(lambda m: f"_{m.group(1)}{index}_{m.group(2)}", line)
+            for line in checks
+        ],
+    )
+
+
+def record_view(record: Record, scope: ModuleScope) -> RecordView:
+    schema = canonical_string(self_contained(record, scope.named))
+    return RecordView(
+        name=scope.layout.classes[record.fullname].name,
+        fullname=record.fullname,
+        doc=docstring(record.doc, "    "),
+        schema=string_chunks(schema, 86),
+        aliases=[string_literal(a) for a in record.aliases],
+        fields=[_field_view(record, i, scope) for i in range(len(record.fields))],
+    )
+
+
+def enum_view(enum: Enum, scope: ModuleScope) -> EnumView:
+    members = scope.layout.members[enum.fullname]
+    default = members[enum.symbols.index(enum.default)] if enum.default is not None else None
+    return EnumView(
+        name=scope.layout.classes[enum.fullname].name,
+        fullname=enum.fullname,
+        doc=docstring(enum.doc, "    "),
+        members=[(m, string_literal(s)) for m, s in zip(members, enum.symbols, strict=True)],
+        default=default,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ModelsView:
+    """One models module: the enums first (record defaults may name their members)."""
+
+    enums: list[EnumView]
+    records: list[RecordView]
+    helpers: list[str]

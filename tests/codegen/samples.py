@@ -1,0 +1,137 @@
+"""Sample data for any Avro schema, in the form fastavro's writer takes.
+
+`samples(schema)` returns one datum per variant; variant `n` takes branch `n % len(branches)` of
+every union, so the samples together cover every branch of every union (records in unions are
+written in tuple form, so identical shapes stay distinct). Values are chosen so fastavro picks
+the intended branch back (a long outside the int range, say) and survive a round trip exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from contractgen.ir.model import (
+    Array,
+    AvroSchema,
+    AvroType,
+    Enum,
+    Fixed,
+    Map,
+    Primitive,
+    Record,
+    Union,
+    prop,
+)
+
+MAX_DEPTH = 3
+
+
+def _widest_union(schema: AvroSchema) -> int:
+    widths = [1]
+
+    def visit(t: AvroType) -> None:
+        if isinstance(t, Union):
+            widths.append(len(t.branches))
+            for b in t.branches:
+                visit(b)
+        elif isinstance(t, Array):
+            visit(t.items)
+        elif isinstance(t, Map):
+            visit(t.values)
+        elif isinstance(t, Record):
+            for f in t.fields:
+                visit(f.type)
+
+    for named in schema.named.values():
+        visit(named)
+    visit(schema.root)
+    return max(widths)
+
+
+def samples(schema: AvroSchema) -> list[Any]:
+    return [_datum(schema, schema.root, n, 0) for n in range(_widest_union(schema))]
+
+
+def _is_int_like(schema: AvroSchema, t: AvroType) -> str | None:
+    """The primitive type name of a branch, or None."""
+    t = schema.resolve(t)
+    return t.type if isinstance(t, Primitive) else None
+
+
+def _datum(schema: AvroSchema, t: AvroType, n: int, depth: int) -> Any:
+    t = schema.resolve(t)
+    if isinstance(t, Union):
+        branches = list(t.branches)
+        index = n % len(branches)
+        if depth >= MAX_DEPTH:  # stop recursion: prefer a branch that is not a record
+            plain = [i for i, b in enumerate(branches) if not isinstance(schema.resolve(b), Record)]
+            index = plain[0] if plain else index
+        branch = schema.resolve(branches[index])
+        value = _datum(schema, branch, n, depth + 1)
+        kinds = [_is_int_like(schema, b) for b in branches]
+        if value is None or ({"int", "long"} <= set(kinds) and kinds[index] in ("int", "long")):
+            return value  # untagged: fastavro picks int or long by range
+        if isinstance(branch, Record | Enum | Fixed):
+            return (branch.fullname, value)
+        if isinstance(branch, Array | Map):
+            return ("array" if isinstance(branch, Array) else "map", value)
+        assert isinstance(branch, Primitive)
+        return (branch.type, value)
+    if isinstance(t, Record):
+        return {f.name: _datum(schema, f.type, n, depth + 1) for f in t.fields}
+    if isinstance(t, Enum):
+        return t.symbols[n % len(t.symbols)]
+    if isinstance(t, Array):
+        return [] if depth >= MAX_DEPTH else [_datum(schema, t.items, n, depth + 1)]
+    if isinstance(t, Map):
+        return {} if depth >= MAX_DEPTH else {"k": _datum(schema, t.values, n, depth + 1)}
+    if isinstance(t, Fixed):
+        return _fixed(t)
+    assert isinstance(t, Primitive)
+    return _primitive(t)
+
+
+def _decimal(props: Any) -> Decimal:
+    scale = prop(props, "scale")
+    return Decimal(12).scaleb(-(scale if isinstance(scale, int) else 0))
+
+
+def _fixed(t: Fixed) -> Any:
+    logical = t.logical_type
+    if logical == "decimal":
+        return _decimal(t.props)
+    return bytes(range(t.size))
+
+
+def _primitive(t: Primitive) -> Any:
+    logical = t.logical_type
+    aware = dt.datetime(2024, 2, 29, 13, 14, 15, 123000, tzinfo=dt.UTC)
+    by_logical: dict[str | None, Any] = {
+        "decimal": _decimal(t.props) if t.type == "bytes" else None,
+        "uuid": UUID("12345678-1234-5678-1234-567812345678") if t.type == "string" else None,
+        "date": dt.date(2024, 2, 29) if t.type == "int" else None,
+        "time-millis": dt.time(13, 14, 15, 123000) if t.type == "int" else None,
+        "time-micros": dt.time(13, 14, 15, 123456) if t.type == "long" else None,
+        "timestamp-millis": aware if t.type == "long" else None,
+        "timestamp-micros": aware.replace(microsecond=123456) if t.type == "long" else None,
+        "local-timestamp-millis": aware.replace(tzinfo=None) if t.type == "long" else None,
+        "local-timestamp-micros": (
+            aware.replace(tzinfo=None, microsecond=123456) if t.type == "long" else None
+        ),
+    }
+    value = by_logical.get(logical)
+    if value is not None:
+        return value
+    return {
+        "null": None,
+        "boolean": True,
+        "int": 7,
+        "long": 2**40,
+        "float": 1.5,
+        "double": 2.25,
+        "bytes": b"\x00\xff",
+        "string": "text",
+    }[t.type]
