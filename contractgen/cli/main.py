@@ -18,6 +18,8 @@ from contractgen import __version__
 from contractgen.cli.check import check
 from contractgen.cli.compat import compat
 from contractgen.cli.generate import generate
+from contractgen.cli.init import init
+from contractgen.cli.lag import lag
 from contractgen.cli.ls import ls
 from contractgen.cli.register import register
 from contractgen.cli.registry import registry
@@ -65,7 +67,7 @@ def main(config: Path | None) -> None:
     """
 
 
-for _command in (validate, ls, compat, check, generate, register, registry):
+for _command in (init, validate, ls, compat, check, generate, register, registry, lag):
     main.add_command(_command)
 
 if __name__ == "__main__":

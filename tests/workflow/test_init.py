@@ -1,0 +1,73 @@
+"""`contractgen init`: a new contracts repository that passes every check straight away."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from contractgen.cli.main import main
+
+
+def run(directory: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["--config", str(directory / "contractgen.toml"), *args])
+    return result.exit_code, result.output
+
+
+def git(directory: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci", *args],
+        cwd=directory, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def scaffold(tmp_path: Path) -> Path:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "contracts")])
+    assert result.exit_code == 0, result.output
+    directory = tmp_path / "contracts"
+    git(directory, "init", "-q")
+    git(directory, "add", "-A")
+    git(directory, "commit", "-qm", "Contracts")
+    return directory
+
+
+def test_the_scaffold_passes_validate_check_and_generate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = scaffold(tmp_path)
+    assert sorted(p.relative_to(directory).as_posix() for p in directory.rglob("*")
+                  if p.is_file() and ".git/" not in p.as_posix())[:6] == [
+        ".github/workflows/contracts.yml", ".gitignore", ".pre-commit-config.yaml", "README.md",
+        "contractgen.toml", "generated/__init__.py",
+    ]  # fmt: skip
+    monkeypatch.chdir(directory)  # `check --against git:` reads the working directory's repository
+    assert run(directory, "validate")[0] == 0
+    assert run(directory, "check", "--against", "git:HEAD")[0] == 0
+    assert run(directory, "generate", "--check")[0] == 0
+
+
+def test_a_breaking_edit_of_the_scaffold_fails_check_and_names_the_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = scaffold(tmp_path)
+    schema = directory / "schemas" / "com" / "example" / "things" / "ThingCreated.avsc"
+    data = json.loads(schema.read_text())
+    data["fields"].append({"name": "owner", "type": "string"})
+    schema.write_text(json.dumps(data, indent=2))
+    monkeypatch.chdir(directory)
+    code, output = run(directory, "check", "--against", "git:HEAD")
+    assert code == 1
+    assert "owner" in output
+    assert "ThingCreated.avsc:" in output
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("mine\n")
+    result = CliRunner().invoke(main, ["init", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "README.md" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+    assert (tmp_path / "README.md").read_text() == "mine\n"
