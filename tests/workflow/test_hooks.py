@@ -1,0 +1,80 @@
+"""The hooks of `.pre-commit-hooks.yaml`, run by pre-commit itself in a repository made by init.
+
+`pre-commit try-repo` installs contractgen from this checkout into its own environment, exactly as
+another repository's `.pre-commit-config.yaml` would.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+@pytest.fixture
+def contracts(tmp_path: Path) -> Iterator[Path]:
+    directory = tmp_path / "contracts"
+    subprocess.run(
+        [sys.executable, "-m", "contractgen.cli.main", "init", str(directory)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Contracts"]):
+        subprocess.run(
+            ["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci", *args],
+            cwd=directory, check=True, capture_output=True,
+        )  # fmt: skip
+    yield directory
+
+
+def try_hook(directory: Path, home: Path, hook: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, "--all-files"],
+        check=False, cwd=directory, capture_output=True, text=True, timeout=600,
+        env={"PRE_COMMIT_HOME": str(home), "PATH": "/usr/bin:/bin", "HOME": str(home)},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "hook", ["contractgen-validate", "contractgen-check", "contractgen-generate"]
+)
+def test_every_hook_passes_on_a_fresh_scaffold(
+    contracts: Path, pre_commit_home: Path, hook: str
+) -> None:
+    result = try_hook(contracts, pre_commit_home, hook)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Passed" in result.stdout
+
+
+def test_the_check_hook_fails_on_a_breaking_edit_and_names_the_field(
+    contracts: Path, pre_commit_home: Path
+) -> None:
+    schema = contracts / "schemas" / "com" / "example" / "things" / "ThingCreated.avsc"
+    data = json.loads(schema.read_text())
+    data["fields"].append({"name": "owner", "type": "string"})
+    schema.write_text(json.dumps(data, indent=2))
+    result = try_hook(contracts, pre_commit_home, "contractgen-check")
+    assert result.returncode == 1
+    assert "'owner'" in result.stdout
+    assert "ThingCreated.avsc:" in result.stdout
+
+
+def test_the_generate_hook_fails_on_stale_generated_code(
+    contracts: Path, pre_commit_home: Path
+) -> None:
+    module = contracts / "generated" / "things.py"
+    module.write_text(module.read_text().replace('"""Topic', '"""Edited topic'))
+    result = try_hook(contracts, pre_commit_home, "contractgen-generate")
+    assert result.returncode == 1
+    assert "generated/things.py" in result.stdout

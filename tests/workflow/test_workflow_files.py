@@ -1,0 +1,70 @@
+"""CI workflows, the hooks manifest and the scaffold name only commands and options that exist."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import yaml
+
+from contractgen.cli.main import main
+from contractgen.scaffold import ScaffoldOptions, scaffold_files
+
+REPO = Path(__file__).parents[2]
+_EXPRESSION = re.compile(r"\$\{\{[^}]*\}\}")
+
+
+def _contractgen_lines(document: Any) -> Iterator[str]:
+    """Every `contractgen …` command line in a parsed YAML document (`run:` steps, hook entries)."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            if key in ("run", "entry") and isinstance(value, str):
+                for line in value.splitlines():
+                    if line.strip().startswith("contractgen "):
+                        yield line.strip()
+            else:
+                yield from _contractgen_lines(value)
+    elif isinstance(document, list):
+        for item in document:
+            yield from _contractgen_lines(item)
+
+
+def _documents() -> Iterator[tuple[str, Any]]:
+    for path in sorted((REPO / ".github" / "workflows").glob("*.yml")):
+        yield path.name, yaml.safe_load(path.read_text())
+    yield ".pre-commit-hooks.yaml", yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    yield ".pre-commit-config.yaml", yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    for name, text in scaffold_files(ScaffoldOptions(title="t")).items():
+        if name.endswith((".yml", ".yaml")):
+            yield f"scaffold {name}", yaml.safe_load(text)
+
+
+COMMAND_LINES = [
+    (name, line) for name, document in _documents() for line in _contractgen_lines(document)
+]
+
+
+def test_the_files_name_contractgen_commands() -> None:
+    names = {name for name, _ in COMMAND_LINES}
+    assert {"contracts.yml", ".pre-commit-hooks.yaml", "scaffold .pre-commit-config.yaml"} <= names
+
+
+@pytest.mark.parametrize(("source", "line"), COMMAND_LINES)
+def test_every_command_line_parses_with_the_real_cli(source: str, line: str) -> None:
+    args = shlex.split(_EXPRESSION.sub("X", line))[1:]
+    context = main.make_context("contractgen", list(args))
+    with warnings.catch_warnings():  # click 8.2+ deprecates protected_args; 9.0 folds it into args
+        warnings.simplefilter("ignore", DeprecationWarning)
+        tokens = [*context.protected_args, *context.args]
+    name, command, rest = main.resolve_command(context, tokens)
+    assert command is not None, f"{source}: no command {name!r}"
+    try:
+        command.make_context(str(name), rest, parent=context)
+    except click.UsageError as error:
+        pytest.fail(f"{source}: `{line}`: {error.format_message()}")
