@@ -17,6 +17,7 @@ import click
 from contractgen import __version__
 from contractgen.cli.check import check
 from contractgen.cli.compat import compat
+from contractgen.cli.dev import dev
 from contractgen.cli.generate import generate
 from contractgen.cli.init import init
 from contractgen.cli.lag import lag
@@ -67,7 +68,7 @@ def main(config: Path | None) -> None:
     """
 
 
-for _command in (init, validate, ls, compat, check, generate, register, registry, lag):
+for _command in (init, validate, ls, compat, check, generate, register, registry, lag, dev):
     main.add_command(_command)
 
 if __name__ == "__main__":

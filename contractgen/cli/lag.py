@@ -1,0 +1,110 @@
+"""`contractgen lag`: a consumer group's lag per partition, for health checks and scripts."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import confluent_kafka
+
+from contractgen.runtime.lag import PartitionLag, consumer_lag
+
+# DESIGN.md §9 exit codes (main.py maps library errors; this command reports Kafka's itself)
+EXIT_LAGGING = 1
+EXIT_UNREACHABLE = 3
+
+
+@click.command(name="lag")
+@click.option(
+    "--bootstrap-servers",
+    required=True,
+    envvar="KAFKA_BOOTSTRAP_SERVERS",
+    help="Kafka brokers, host:port[,host:port…] (env KAFKA_BOOTSTRAP_SERVERS).",
+)
+@click.option("--group", required=True, help="Consumer group id.")
+@click.option(
+    "--topic", help="Only this topic (default: every topic the group committed offsets for)."
+)
+@click.option(
+    "--max-lag",
+    type=click.IntRange(min=0),
+    help="Exit 1 when the group's total lag is above this many messages.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for brokers."
+)
+def lag(
+    *,
+    bootstrap_servers: str,
+    group: str,
+    topic: str | None,
+    max_lag: int | None,
+    output_format: str,
+    timeout: float,
+) -> None:
+    """Committed offset, end offset and lag of GROUP per partition."""
+    try:
+        partitions = consumer_lag(
+            bootstrap_servers, group, topic, config={"log_level": 0}, timeout=timeout
+        )
+    except confluent_kafka.KafkaException as error:
+        click.echo(
+            f"error: kafka: cannot read offsets of group {group!r} from {bootstrap_servers}: "
+            f"{error.args[0] if error.args else error}. Check --bootstrap-servers and that the "
+            "brokers are up.",
+            err=True,
+        )
+        raise SystemExit(EXIT_UNREACHABLE) from error
+    total = sum(p.lag for p in partitions)
+    lagging = max_lag is not None and total > max_lag
+    if output_format == "json":
+        click.echo(json.dumps(_json(group, partitions, total, max_lag, lagging), indent=2))
+    else:
+        click.echo("\n".join(_text(group, partitions, total, max_lag, lagging)))
+    if lagging:
+        raise SystemExit(EXIT_LAGGING)
+
+
+def _json(
+    group: str, partitions: list[PartitionLag], total: int, max_lag: int | None, lagging: bool
+) -> dict[str, object]:
+    return {
+        "group": group,
+        "total_lag": total,
+        "max_lag": max_lag,
+        "ok": not lagging,
+        "partitions": [
+            {
+                "topic": p.topic,
+                "partition": p.partition,
+                "committed": p.committed,
+                "end_offset": p.end_offset,
+                "lag": p.lag,
+            }
+            for p in partitions
+        ],
+    }
+
+
+def _text(
+    group: str, partitions: list[PartitionLag], total: int, max_lag: int | None, lagging: bool
+) -> list[str]:
+    if not partitions:
+        return [f"group {group}: no committed offsets (pass --topic to see a topic's lag)"]
+    width = max(len(p.topic) for p in partitions)
+    lines = [f"{'topic':<{width}}  partition  committed        end        lag"]
+    lines.extend(
+        f"{p.topic:<{width}}  {p.partition:>9}  "
+        f"{'-' if p.committed is None else p.committed:>9}  {p.end_offset:>9}  {p.lag:>9}"
+        for p in partitions
+    )
+    verdict = "" if max_lag is None else f" (max {max_lag}: {'LAGGING' if lagging else 'ok'})"
+    lines.append(f"group {group}: total lag {total}{verdict}")
+    return lines

@@ -1,0 +1,55 @@
+"""The runtime of contractgen-generated packages: the only part of contractgen they import.
+
+It imports nothing else of contractgen (and not jinja2, click or the code generator), so services
+carry only this, confluent-kafka and fastavro; aiokafka is needed only by the async clients.
+"""
+
+from contractgen.runtime.aio import AsyncConsumer, AsyncProducer
+from contractgen.runtime.api_level import RUNTIME_API_LEVEL, require_api_level
+from contractgen.runtime.consumer import Consumer
+from contractgen.runtime.dead_letter import DeadLetterPolicy
+from contractgen.runtime.envelope import Envelope
+from contractgen.runtime.errors import (
+    DeadLetterLimitExceeded,
+    DeadLetterWriteError,
+    DeliveryError,
+    DeserializationError,
+    FramingError,
+    SchemaNotRegisteredError,
+)
+from contractgen.runtime.idempotency import IdempotencyStore, InMemoryIdempotencyStore
+from contractgen.runtime.lag import PartitionLag, consumer_lag
+from contractgen.runtime.model import AvroModel
+from contractgen.runtime.pipeline import ConsumedEvent, ConsumerStats
+from contractgen.runtime.producer import DeliveryReport, Producer
+from contractgen.runtime.registry import SchemaRegistry
+from contractgen.runtime.serde import TopicSerde
+from contractgen.runtime.topic import TopicSpec
+
+__all__ = [
+    "RUNTIME_API_LEVEL",
+    "AsyncConsumer",
+    "AsyncProducer",
+    "AvroModel",
+    "ConsumedEvent",
+    "Consumer",
+    "ConsumerStats",
+    "DeadLetterLimitExceeded",
+    "DeadLetterPolicy",
+    "DeadLetterWriteError",
+    "DeliveryError",
+    "DeliveryReport",
+    "DeserializationError",
+    "Envelope",
+    "FramingError",
+    "IdempotencyStore",
+    "InMemoryIdempotencyStore",
+    "PartitionLag",
+    "Producer",
+    "SchemaNotRegisteredError",
+    "SchemaRegistry",
+    "TopicSerde",
+    "TopicSpec",
+    "consumer_lag",
+    "require_api_level",
+]

@@ -1,0 +1,24 @@
+"""What the async clients share: the lazy aiokafka import and config defaults."""
+
+import importlib
+from collections.abc import Mapping
+from types import ModuleType
+from typing import Any
+
+# aiokafka keyword arguments (its config is Python kwargs, not librdkafka's dotted names)
+PRODUCER_DEFAULTS: Mapping[str, Any] = {"enable_idempotence": True, "acks": "all"}
+_CONNECTION_PREFIXES = ("bootstrap_servers", "security_", "ssl_", "sasl_", "client_id")
+
+
+def aiokafka() -> ModuleType:
+    try:
+        return importlib.import_module("aiokafka")
+    except ImportError as exc:
+        raise ImportError(
+            "the async clients need aiokafka: pip install 'contractgen[async]'"
+        ) from exc
+
+
+def connection_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The aiokafka kwargs that say how to reach and authenticate to the cluster."""
+    return {k: v for k, v in config.items() if k.startswith(_CONNECTION_PREFIXES)}

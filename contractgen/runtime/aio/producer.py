@@ -1,0 +1,120 @@
+"""The typed async producer on aiokafka."""
+
+import asyncio
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Generic, Self
+
+from contractgen.runtime.aio.client import PRODUCER_DEFAULTS, aiokafka
+from contractgen.runtime.envelope import Envelope
+from contractgen.runtime.errors import DeliveryError
+from contractgen.runtime.headers import HeadersArg, normalize_headers
+from contractgen.runtime.model import P
+from contractgen.runtime.producer import DeliveryReport, new_envelope
+from contractgen.runtime.registry import SchemaRegistry
+from contractgen.runtime.serde import TopicSerde
+from contractgen.runtime.topic import TopicSpec
+
+
+class AsyncProducer(Generic[P]):
+    """Produces envelopes of one topic's events; idempotent with acks=all unless configured off.
+
+    `config` holds AIOKafkaProducer keyword arguments (bootstrap_servers=..., ...). Use as
+    ``async with`` or call `start()`/`close()`.
+    """
+
+    def __init__(
+        self,
+        spec: TopicSpec[P],
+        config: Mapping[str, Any],
+        registry: SchemaRegistry,
+        *,
+        producer_name: str | None = None,
+        auto_register: bool = False,
+    ) -> None:
+        self.spec = spec
+        self._serde = TopicSerde(spec, registry, auto_register=auto_register)
+        self._serde.resolve_ids()
+        self._name = producer_name or str(config.get("client_id", "contractgen"))
+        self._producer = aiokafka().AIOKafkaProducer(**{**PRODUCER_DEFAULTS, **config})
+
+    async def start(self) -> None:
+        await self._producer.start()
+
+    async def send(
+        self,
+        event: P,
+        *,
+        key: object = None,
+        headers: HeadersArg = None,
+        correlation_id: str | None = None,
+        trace_id: str | None = None,
+    ) -> "asyncio.Future[DeliveryReport]":
+        """Enqueue `event` in a new envelope; await the returned future for its delivery."""
+        envelope = new_envelope(event, self._name, correlation_id, trace_id)
+        return await self.send_envelope(envelope, key=key, headers=headers)
+
+    async def send_envelope(
+        self, envelope: Envelope[P], *, key: object = None, headers: HeadersArg = None
+    ) -> "asyncio.Future[DeliveryReport]":
+        value = self._serde.serialize_value(envelope)
+        key_bytes = self._serde.serialize_key(self._serde.key_of(envelope.payload, key))
+        sent = await self._producer.send(
+            self.spec.name, value=value, key=key_bytes, headers=normalize_headers(headers)
+        )
+        report: asyncio.Future[DeliveryReport] = asyncio.get_running_loop().create_future()
+        event_id = envelope.event_id
+
+        def delivered(done: "asyncio.Future[Any]") -> None:
+            if done.cancelled():
+                report.cancel()
+            elif (error := done.exception()) is not None:
+                report.set_exception(
+                    DeliveryError(f"event {event_id} to {self.spec.name} failed: {error!r}")
+                )
+            else:
+                meta = done.result()
+                report.set_result(
+                    DeliveryReport(
+                        event_id=event_id,
+                        topic=meta.topic,
+                        partition=meta.partition,
+                        offset=meta.offset,
+                        timestamp=meta.timestamp if meta.timestamp >= 0 else None,
+                    )
+                )
+
+        sent.add_done_callback(delivered)
+        return report
+
+    async def send_and_wait(
+        self,
+        event: P,
+        *,
+        key: object = None,
+        headers: HeadersArg = None,
+        correlation_id: str | None = None,
+        trace_id: str | None = None,
+    ) -> DeliveryReport:
+        future = await self.send(
+            event, key=key, headers=headers, correlation_id=correlation_id, trace_id=trace_id
+        )
+        return await future
+
+    async def flush(self) -> None:
+        await self._producer.flush()
+
+    async def close(self) -> None:
+        await self._producer.stop()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()

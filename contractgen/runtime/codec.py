@@ -1,0 +1,86 @@
+"""Avro datum <-> framed bytes for one subject, with fastavro.
+
+Reading resolves the writer's schema (fetched by id, parsed once per id) onto the reader schema this
+code was generated from, so old and new producers and consumers interoperate. When the writer's
+schema is the reader's own, the same parsed object is used for both, which lets fastavro skip
+resolution entirely.
+"""
+
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import fastavro
+from fastavro.types import Schema as ParsedSchema
+
+from contractgen.runtime.errors import DeserializationError
+from contractgen.runtime.framing import HEADER_SIZE, frame_header, schema_id_of
+from contractgen.runtime.registry import SchemaIds
+
+
+def parse(schema_str: str, adapt: Callable[[Any], Any] | None = None) -> ParsedSchema:
+    schema = json.loads(schema_str)
+    return fastavro.parse_schema(adapt(schema) if adapt else schema)
+
+
+class AvroCodec:
+    """Encodes and decodes one subject's values in the Schema Registry wire format.
+
+    `adapt` rewrites every schema (this code's and the writers') before fastavro parses it, for
+    annotations the caller converts itself; it must not change the encoding.
+    """
+
+    def __init__(
+        self,
+        ids: SchemaIds,
+        subject: str,
+        schema_str: str,
+        adapt: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self._ids = ids
+        self._subject = subject
+        self._schema_str = schema_str
+        self._adapt = adapt
+        self._schema = parse(schema_str, adapt)
+        self._header: bytes | None = None
+        self._writers: dict[int, ParsedSchema] = {}
+
+    @property
+    def header(self) -> bytes:
+        """The 5-byte prefix for this schema; resolves the schema id on first use."""
+        if self._header is None:
+            self._header = frame_header(self._ids.id_for(self._subject, self._schema_str))
+        return self._header
+
+    def encode(self, datum: Any) -> bytes:
+        out = io.BytesIO()
+        out.write(self.header)
+        fastavro.schemaless_writer(out, self._schema, datum)
+        return out.getvalue()
+
+    def decode(self, data: bytes) -> tuple[int, Any]:
+        """The schema id and the datum, resolved onto this codec's schema."""
+        schema_id = schema_id_of(data)
+        writer = self._writers.get(schema_id)
+        if writer is None:
+            writer = self._writer_schema(schema_id)
+        source = io.BytesIO(data)
+        source.seek(HEADER_SIZE)
+        try:
+            datum = fastavro.schemaless_reader(
+                source, writer, self._schema, return_record_name=True
+            )
+        except Exception as exc:  # fastavro raises many types for corrupt or unresolvable data
+            raise DeserializationError(
+                f"cannot decode a {self._subject} message with schema id {schema_id}: {exc}"
+            ) from exc
+        return schema_id, datum
+
+    def _writer_schema(self, schema_id: int) -> ParsedSchema:
+        text = self._ids.schema_for(schema_id)
+        writer = self._schema if text == self._schema_str else parse(text, self._adapt)
+        if writer is not self._schema and writer == self._schema:
+            writer = self._schema
+        self._writers[schema_id] = writer
+        return writer

@@ -1,0 +1,117 @@
+"""Dead-letter routing: what goes in a dead-letter record, and the limits on how many may go.
+
+A bad deploy (a handler that always raises, a schema the consumer can't read) must not drain a topic
+into its DLQ, so a consumer stops with DeadLetterLimitExceeded, without committing, when too many
+recent messages failed (the idea of getsentry/arroyo's DlqLimit, counted per consumer).
+"""
+
+import collections
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from contractgen.runtime.errors import DeadLetterLimitExceeded, DeadLetterWriteError
+
+HEADER_PREFIX = "contractgen.dlq."
+ERROR_TYPE = HEADER_PREFIX + "error.type"
+ERROR_MESSAGE = HEADER_PREFIX + "error.message"
+ORIGINAL_TOPIC = HEADER_PREFIX + "original.topic"
+ORIGINAL_PARTITION = HEADER_PREFIX + "original.partition"
+ORIGINAL_OFFSET = HEADER_PREFIX + "original.offset"
+ORIGINAL_TIMESTAMP = HEADER_PREFIX + "original.timestamp"
+SCHEMA_ID = HEADER_PREFIX + "schema.id"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeadLetterPolicy:
+    """Where failed messages go and when to give up instead."""
+
+    topic: str | None = None
+    """Defaults to `<topic>-dlq`."""
+    max_ratio: float | None = 0.5
+    """Stop when more than this share of the last `window` messages were dead-lettered."""
+    window: int = 100
+    max_consecutive: int | None = 20
+    """Stop when more than this many messages in a row were dead-lettered."""
+    timeout: float = 30.0
+    """Seconds to wait for the DLQ write to be acknowledged."""
+    producer_config: Mapping[str, Any] = field(default_factory=dict)
+    """Extra configuration for the DLQ producer (merged over the consumer's connection settings)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FailedMessage:
+    """A message that could not be handled, with what is known about it."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]]
+    timestamp: int | None
+    schema_id: int | None
+    error: BaseException
+
+    def dead_letter_headers(self) -> list[tuple[str, bytes]]:
+        """The original headers followed by the error and provenance headers."""
+        extra = {
+            ERROR_TYPE: type(self.error).__qualname__,
+            ERROR_MESSAGE: str(self.error)[:4000],
+            ORIGINAL_TOPIC: self.topic,
+            ORIGINAL_PARTITION: str(self.partition),
+            ORIGINAL_OFFSET: str(self.offset),
+        }
+        if self.timestamp is not None:
+            extra[ORIGINAL_TIMESTAMP] = str(self.timestamp)
+        if self.schema_id is not None:
+            extra[SCHEMA_ID] = str(self.schema_id)
+        return [*self.headers, *((name, text.encode()) for name, text in extra.items())]
+
+
+class DeadLetterLimiter:
+    """Counts outcomes and raises when the policy's limits are passed."""
+
+    def __init__(self, policy: DeadLetterPolicy) -> None:
+        self._policy = policy
+        self._recent: collections.deque[bool] = collections.deque(maxlen=policy.window)
+        self._failures = 0
+        self._consecutive = 0
+
+    def succeeded(self) -> None:
+        self._record(failed=False)
+        self._consecutive = 0
+
+    def failed(self, message: FailedMessage) -> None:
+        """Count a failure; raise DeadLetterLimitExceeded if this one passes a limit."""
+        self._record(failed=True)
+        self._consecutive += 1
+        policy = self._policy
+        if policy.max_consecutive is not None and self._consecutive > policy.max_consecutive:
+            self._stop(message, f"{self._consecutive} consecutive failures")
+        if policy.max_ratio is not None and self._failures > policy.max_ratio * policy.window:
+            self._stop(message, f"{self._failures} failures in the last {len(self._recent)}")
+
+    def _record(self, *, failed: bool) -> None:
+        if len(self._recent) == self._recent.maxlen and self._recent[0]:
+            self._failures -= 1
+        self._recent.append(failed)
+        self._failures += failed
+
+    def _stop(self, message: FailedMessage, why: str) -> None:
+        raise DeadLetterLimitExceeded(
+            f"stopping: {why} passed the dead-letter limits (max_ratio={self._policy.max_ratio} "
+            f"over {self._policy.window}, max_consecutive={self._policy.max_consecutive}); "
+            f"{message.topic}[{message.partition}] offset {message.offset} was not committed. "
+            f"Last error: {type(message.error).__qualname__}: {message.error}"
+        ) from message.error
+
+
+def dead_letter_write_error(
+    failed: FailedMessage, topic: str, reason: object
+) -> DeadLetterWriteError:
+    return DeadLetterWriteError(
+        f"could not write {failed.topic}[{failed.partition}] offset {failed.offset} to dead-letter "
+        f"topic {topic!r} ({reason}); its offset was not committed. The message had failed with "
+        f"{type(failed.error).__qualname__}: {failed.error}"
+    )

@@ -1,0 +1,176 @@
+"""The typed producer on confluent-kafka (librdkafka)."""
+
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Generic, Self
+from uuid import UUID, uuid4
+
+import confluent_kafka
+
+from contractgen.runtime.envelope import Envelope
+from contractgen.runtime.errors import DeliveryError
+from contractgen.runtime.headers import HeadersArg, normalize_headers
+from contractgen.runtime.model import P
+from contractgen.runtime.registry import SchemaRegistry
+from contractgen.runtime.serde import TopicSerde
+from contractgen.runtime.topic import TopicSpec
+
+PRODUCER_DEFAULTS: Mapping[str, Any] = {
+    "enable.idempotence": True,
+    "acks": "all",
+    # Java's partitioner (also aiokafka's), so a key lands on the same partition from any client
+    "partitioner": "murmur2_random",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliveryReport:
+    """Where the broker stored an event."""
+
+    event_id: UUID
+    topic: str
+    partition: int
+    offset: int
+    timestamp: int | None
+
+
+def new_envelope(
+    payload: P, producer: str, correlation_id: str | None, trace_id: str | None
+) -> Envelope[P]:
+    return Envelope(
+        event_id=uuid4(),
+        event_type=payload.AVRO_NAME,
+        occurred_at=datetime.now(UTC),
+        producer=producer,
+        correlation_id=correlation_id,
+        trace_id=trace_id,
+        payload=payload,
+    )
+
+
+def _serve_delivery_reports(producer: confluent_kafka.Producer, closed: threading.Event) -> None:
+    while not closed.is_set():
+        producer.poll(0.1)
+
+
+class Producer(Generic[P]):
+    """Produces envelopes of one topic's events; idempotent with acks=all unless configured off.
+
+    A background thread serves delivery reports, so the Future `send` returns completes on its
+    own; `on_delivery` callbacks run on that thread. `close()` (or leaving the `with` block)
+    flushes and stops it.
+    """
+
+    def __init__(
+        self,
+        spec: TopicSpec[P],
+        config: Mapping[str, Any],
+        registry: SchemaRegistry,
+        *,
+        producer_name: str | None = None,
+        auto_register: bool = False,
+    ) -> None:
+        self.spec = spec
+        self._serde = TopicSerde(spec, registry, auto_register=auto_register)
+        self._serde.resolve_ids()
+        self._name = producer_name or str(config.get("client.id", "contractgen"))
+        self._producer = confluent_kafka.Producer({**PRODUCER_DEFAULTS, **config})
+        self._closed = threading.Event()
+        # the thread gets the client, not self, so an unclosed Producer can still be collected
+        self._poller = threading.Thread(
+            target=_serve_delivery_reports,
+            args=(self._producer, self._closed),
+            name=f"contractgen-delivery-{spec.name}",
+            daemon=True,
+        )
+        self._poller.start()
+
+    def send(
+        self,
+        event: P,
+        *,
+        key: object = None,
+        headers: HeadersArg = None,
+        correlation_id: str | None = None,
+        trace_id: str | None = None,
+        on_delivery: Callable[[DeliveryReport | DeliveryError], None] | None = None,
+    ) -> "Future[DeliveryReport]":
+        """Wrap `event` in a new envelope and produce it; key from the key field unless given."""
+        envelope = new_envelope(event, self._name, correlation_id, trace_id)
+        return self.send_envelope(envelope, key=key, headers=headers, on_delivery=on_delivery)
+
+    def send_envelope(
+        self,
+        envelope: Envelope[P],
+        *,
+        key: object = None,
+        headers: HeadersArg = None,
+        on_delivery: Callable[[DeliveryReport | DeliveryError], None] | None = None,
+    ) -> "Future[DeliveryReport]":
+        """Produce a ready envelope (e.g. one being re-published with its original event id)."""
+        value = self._serde.serialize_value(envelope)
+        key_bytes = self._serde.serialize_key(self._serde.key_of(envelope.payload, key))
+        future: Future[DeliveryReport] = Future()
+        event_id = envelope.event_id
+
+        def delivered(err: confluent_kafka.KafkaError | None, msg: confluent_kafka.Message) -> None:
+            outcome: DeliveryReport | DeliveryError
+            if err is not None:
+                outcome = DeliveryError(f"event {event_id} to {self.spec.name} failed: {err}")
+                future.set_exception(outcome)
+            else:
+                partition, offset = msg.partition(), msg.offset()
+                assert partition is not None and offset is not None  # set on every delivery
+                ts_type, ts = msg.timestamp()
+                outcome = DeliveryReport(
+                    event_id=event_id,
+                    topic=self.spec.name,
+                    partition=partition,
+                    offset=offset,
+                    timestamp=None if ts_type == confluent_kafka.TIMESTAMP_NOT_AVAILABLE else ts,
+                )
+                future.set_result(outcome)
+            if on_delivery is not None:
+                on_delivery(outcome)
+
+        produce_headers: list[tuple[str, str | bytes | None]] = [*normalize_headers(headers)]
+        while True:
+            try:
+                self._producer.produce(
+                    self.spec.name,
+                    value=value,
+                    key=key_bytes,
+                    headers=produce_headers,
+                    on_delivery=delivered,
+                )
+                break
+            except BufferError:  # local queue full: wait for deliveries to make room
+                self._producer.poll(0.1)
+        return future
+
+    def flush(self, timeout: float | None = None) -> int:
+        """Wait for outstanding deliveries; the number still in flight after `timeout`."""
+        return int(self._producer.flush(-1 if timeout is None else timeout))
+
+    def close(self, timeout: float | None = None) -> None:
+        """Flush, then stop the delivery thread; DeliveryError if messages were left undelivered."""
+        remaining = self.flush(timeout)
+        self._closed.set()
+        self._poller.join()
+        if remaining:
+            raise DeliveryError(f"{remaining} messages to {self.spec.name} were not delivered")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,52 @@
+"""A consumer process for the crash test: `python -m tests.runtime.crash_consumer DB BOOTSTRAP
+TOPIC COUNT [KILL_AT]`. It records every handled order id in DB, stops after COUNT messages, and
+SIGKILLs itself when about to handle message number KILL_AT: the earlier ones were handled and
+marked in the store, but their batch was not committed yet."""
+
+import json
+import os
+import signal
+import sqlite3
+import sys
+from typing import Any
+
+from confluent_kafka.schema_registry import SchemaRegistryClient
+
+from contractgen.runtime import ConsumedEvent, Consumer
+
+from .kafka_helpers import register
+from .models import orders_spec
+from .sqlite_store import SqliteIdempotencyStore
+
+
+def main(db_path: str, bootstrap_servers: str, topic: str, count: int, kill_at: int | None) -> None:
+    spec = orders_spec(topic)
+    registry = SchemaRegistryClient.new_client({"url": "mock://crash"})
+    register(registry, spec)  # same order as the parent: same schema ids
+    results = sqlite3.connect(db_path, isolation_level=None)
+    results.execute("CREATE TABLE IF NOT EXISTS handled (order_id TEXT)")
+    store = SqliteIdempotencyStore(db_path)
+    calls = 0
+
+    def handler(event: ConsumedEvent[Any]) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        results.execute("INSERT INTO handled VALUES (?)", (event.payload.order_id,))
+
+    config = {
+        "bootstrap.servers": bootstrap_servers,
+        "log_level": 3,
+        # the killed member holds its partitions until its session expires: keep that short
+        "session.timeout.ms": 4000,
+        "heartbeat.interval.ms": 500,
+    }
+    with Consumer(spec, config, registry, group_id="crash", idempotency=store, batch_size=500) as c:
+        stats = c.run(handler, max_messages=count, idle_timeout=20)
+    print(json.dumps({"handled": stats.handled, "duplicates": stats.duplicates}))
+
+
+if __name__ == "__main__":
+    kill_at = int(sys.argv[5]) if len(sys.argv) > 5 else None
+    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), kill_at)
