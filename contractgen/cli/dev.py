@@ -1,4 +1,4 @@
-"""`contractgen dev`: the embedded registry and a Kafka mock cluster, for a laptop. No Docker, no Java.
+"""`contractgen dev`: the embedded registry and a Kafka mock cluster, no Docker and no Java.
 
 It registers the project's contracts first (producers look schemas up, they never register them),
 prints the addresses, writes them to an env file that scripts can source, and runs until

@@ -65,6 +65,7 @@ def compare(output: Path, files: list[GeneratedFile]) -> Drift:
     """`--check`: what writing would change, with a unified diff of every change."""
     drift = Drift()
     chunks: list[str] = []
+    prefix = _display_prefix(output)
     for generated in files:
         target = output / generated.path
         if not target.is_file():
@@ -75,12 +76,23 @@ def compare(output: Path, files: list[GeneratedFile]) -> Drift:
             if old == generated.text:
                 continue
             drift.modified.append(generated.path)
-        chunks += _diff(old, generated.text, generated.path, exists=target.is_file(), keep=True)
+        shown = prefix + generated.path
+        chunks += _diff(old, generated.text, shown, exists=target.is_file(), keep=True)
     for orphan in orphans(output, files):
         drift.orphaned.append(orphan)
-        chunks += _diff((output / orphan).read_text("utf-8"), "", orphan, exists=True, keep=False)
+        old = (output / orphan).read_text("utf-8")
+        chunks += _diff(old, "", prefix + orphan, exists=True, keep=False)
     drift.diff = "".join(chunks)
     return drift
+
+
+def _display_prefix(output: Path) -> str:
+    """Diff paths relative to the working directory (so `git apply` takes the diff), if inside."""
+    try:
+        relative = output.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return f"{output.as_posix()}/"
+    return "" if relative == Path() else f"{relative.as_posix()}/"
 
 
 def _diff(old: str, new: str, path: str, *, exists: bool, keep: bool) -> list[str]:

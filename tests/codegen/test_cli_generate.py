@@ -62,8 +62,8 @@ def test_check_reports_modified_missing_and_orphaned_files_with_a_diff(project: 
 
     assert result.exit_code == 1
     assert "-    n: int = 1\n+    n: int = 0\n" in result.stdout
-    assert "--- /dev/null\n+++ b/_checks.py\n" in result.stdout
-    assert "--- a/models/x/old.py\n+++ /dev/null\n" in result.stdout
+    assert "--- /dev/null\n+++ b/out/things/_checks.py\n" in result.stdout
+    assert "--- a/out/things/models/x/old.py\n+++ /dev/null\n" in result.stdout
     assert "stale: 1 modified, 1 missing, 1 orphaned" in result.stderr
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
