@@ -12,12 +12,9 @@ from contractgen.compat.findings import Report
 from contractgen.compat.formats import FORMATS, RENDERERS
 from contractgen.compat.run import CheckOptions, run_check
 from contractgen.config import Config
-from contractgen.diagnostics import ContractError
 from contractgen.project import load_project
 from contractgen.registry.connect import open_client
-from contractgen.registry.errors import RegistryError, RegistryUnreachable
 from contractgen.registry.verify import check_against_registry
-from contractgen.sources.git import GitError
 
 
 def _allowlist(config: Config, given: Path | None) -> Allowlist | None:
@@ -30,9 +27,13 @@ def _allowlist(config: Config, given: Path | None) -> Allowlist | None:
     return load_allowlist(path, shown)
 
 
-def _run(config_path: Path | None, against: str, allowlist: Path | None) -> Report:
+def _run(config_path: Path | None, against: str | None, allowlist: Path | None) -> Report:
     project = load_project(config_path)
     config = project.config
+    if against is None:
+        # A team's own registry is the authority once one is configured; the embedded default
+        # holds only what this clone registered, so the merge base says more.
+        against = "git:" if config.registry.embedded_path is not None else "registry"
     options = CheckOptions(
         lint={rule: severity.value for rule, severity in config.lint.items()},
         allowlist=_allowlist(config, allowlist),
@@ -49,10 +50,9 @@ def _run(config_path: Path | None, against: str, allowlist: Path | None) -> Repo
 @click.command("check")
 @click.option(
     "--against",
-    default="git:",
-    show_default=True,
     help="Baseline: git:REF, git: (merge base of HEAD with the default branch), dir:PATH, "
-    "or registry (the configured registry, which also gives its own verdict).",
+    "or registry (the configured registry, which also gives its own verdict). Default: "
+    "registry when a remote registry is configured, else git:.",
 )
 @click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
@@ -61,23 +61,12 @@ def _run(config_path: Path | None, against: str, allowlist: Path | None) -> Repo
     help=f"Intentional breaks (default: the config's `allowlist`, else {ALLOWLIST_FILE}).",
 )
 @click.pass_context
-def check(ctx: click.Context, against: str, output: str, allowlist: Path | None) -> None:
+def check(ctx: click.Context, against: str | None, output: str, allowlist: Path | None) -> None:
     """Check each subject's schema against its version(s) in a baseline, at its topic's level.
 
     Exit status: 0 clean, 1 findings, 2 config or schema error, 3 git ref missing or registry
     unreachable.
     """
-    try:
-        report = _run(ctx.find_root().params.get("config"), against, allowlist)
-    except ContractError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(str(diagnostic), err=True)
-        raise SystemExit(2) from None
-    except GitError as error:
-        click.echo(f"error: {error}", err=True)
-        raise SystemExit(3) from None
-    except (RegistryUnreachable, RegistryError) as error:
-        click.echo(f"error: registry: {error}", err=True)
-        raise SystemExit(3) from None
+    report = _run(ctx.find_root().params.get("config"), against, allowlist)
     click.echo(RENDERERS[output](report), nl=False)
     raise SystemExit(0 if report.is_compatible else 1)

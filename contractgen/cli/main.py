@@ -27,6 +27,7 @@ from contractgen.cli.registry import registry
 from contractgen.cli.validate import validate
 from contractgen.diagnostics import ContractError
 from contractgen.registry.errors import RegistryError, RegistryUnreachable
+from contractgen.sources.git import GitError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -48,6 +49,10 @@ class _ContractgenGroup(click.Group):
         except (RegistryUnreachable, RegistryError) as error:
             # Both say what to check (URL, credentials); their messages never carry secrets.
             click.echo(f"error: registry: {error}", err=True)
+            ctx.exit(EXIT_INFRASTRUCTURE)
+        except GitError as error:
+            # A missing ref (a shallow CI clone, say): the message names the git command to run.
+            click.echo(f"error: {error}", err=True)
             ctx.exit(EXIT_INFRASTRUCTURE)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from contractgen.cli.check import check
+from contractgen.cli.main import main
 
 CONFIG = """\
 schemas = ["schemas"]
@@ -86,7 +86,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(check, list(args))
+    result = CliRunner().invoke(main, ["check", *args])
     return result.exit_code, result.stdout, result.stderr
 
 
