@@ -1,0 +1,1 @@
+"""Runnable examples of services built on the generated package (see README, "Services")."""
