@@ -80,6 +80,7 @@ TOPIC: TopicSpec[PaymentsEvent] = TopicSpec(
         "com.acme.payments.PaymentRefunded": _models_com_acme_payments.PaymentRefunded,
     },
     key_field="payment_id",
+    dlq_topic="payments-dlq",
 )
 
 _DEFAULT_DEAD_LETTER = DeadLetterPolicy()

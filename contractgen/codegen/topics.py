@@ -28,6 +28,7 @@ class TopicView:
     key_schema: list[str]
     events: list[tuple[str, str]]
     key_field: str
+    dlq_topic: str
 
 
 def _key_attribute(topic: Topic, types: Mapping[str, NamedType], layout: Layout) -> str | None:
@@ -64,6 +65,7 @@ def topic_file(
         key_schema=string_chunks(topic.key.identity.canonical, 88),
         events=list(zip(topic.events, refs, strict=True)),
         key_field="None" if key_attribute is None else string_literal(key_attribute),
+        dlq_topic=string_literal(topic.dead_letter_topic),
     )
     kinds = ("Producer", "Consumer", "AsyncProducer", "AsyncConsumer")
     names = [f"{prefix}{kind}" for kind in kinds]

@@ -96,6 +96,7 @@ class _Builder:
             tuple(e.fullname for e in events),
             topic.key_field,
             topic.partitions,
+            topic.dlq or f"{topic.name}-dlq",
         )
 
     def key_type(self, index: int, topic: TopicConfig, events: list[Record]) -> AvroType | None:

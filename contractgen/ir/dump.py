@@ -30,6 +30,7 @@ def dump(contracts: ContractSet) -> dict[str, Any]:
                 "events": list(topic.events),
                 "key_field": topic.key_field,
                 "partitions": topic.partitions,
+                "dead_letter_topic": topic.dead_letter_topic,
                 "key": _contract(topic.key),
                 "value": _contract(topic.value),
             }

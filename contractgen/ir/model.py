@@ -255,6 +255,8 @@ class Topic:
     """Full names of the event records carried as the envelope's `payload`, in config order."""
     key_field: str | None
     partitions: int
+    dead_letter_topic: str
+    """Where consumers route events they cannot handle (config `dlq`, else `<topic>-dlq`)."""
 
 
 @dataclass(frozen=True, slots=True)

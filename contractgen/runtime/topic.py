@@ -22,7 +22,9 @@ class TopicSpec(Generic[P]):
     """Avro full name -> generated event class, for every record in the payload union."""
     key_field: str | None = None
     """Payload attribute used as the message key when the caller gives none."""
+    dlq_topic: str | None = None
+    """The topic's dead-letter topic as configured; None: `<topic>-dlq`."""
 
     @property
     def dead_letter_topic(self) -> str:
-        return f"{self.name}-dlq"
+        return self.dlq_topic or f"{self.name}-dlq"

@@ -103,3 +103,12 @@ def test_envelope_names_are_valid_avro_names() -> None:
     assert envelope_name("orders") == "OrdersEnvelope"
     assert envelope_name("order-events.v1") == "OrderEventsV1Envelope"
     assert envelope_name("42-things") == "T42ThingsEnvelope"
+
+
+def test_the_dead_letter_topic_is_configured_or_derived(tmp_path: Path) -> None:
+    topics = (
+        '[[topics]]\nname = "a"\nkey = "string"\nevents = ["acme.Happened"]\n'
+        '[[topics]]\nname = "b"\nkey = "string"\nevents = ["acme.Happened"]\ndlq = "b.failed"\n'
+    )
+    project = load_project(cwd=make_project(tmp_path, topics))
+    assert [t.dead_letter_topic for t in project.contracts.topics] == ["a-dlq", "b.failed"]

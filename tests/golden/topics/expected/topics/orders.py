@@ -99,6 +99,7 @@ TOPIC: TopicSpec[OrdersEvent] = TopicSpec(
         "com.acme.orders.OrderCancelled": _models_com_acme_orders.OrderCancelled,
     },
     key_field="order_id",
+    dlq_topic="orders-dlq",
 )
 
 _DEFAULT_DEAD_LETTER = DeadLetterPolicy()

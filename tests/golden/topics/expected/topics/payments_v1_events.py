@@ -69,6 +69,7 @@ TOPIC: TopicSpec[PaymentsV1EventsEvent] = TopicSpec(
         "com.acme.payments.PaymentAuthorized": _models_com_acme_payments.PaymentAuthorized,
     },
     key_field=None,
+    dlq_topic="payments.v1-events-dlq",
 )
 
 _DEFAULT_DEAD_LETTER = DeadLetterPolicy()
