@@ -108,6 +108,21 @@ def split_fullname(fullname: str) -> tuple[str | None, str]:
     return (namespace or None), name
 
 
+class _Named:
+    """The name parts of a named type (record, enum, fixed), derived from its full name."""
+
+    __slots__ = ()
+    fullname: str
+
+    @property
+    def name(self) -> str:
+        return split_fullname(self.fullname)[1]
+
+    @property
+    def namespace(self) -> str | None:
+        return split_fullname(self.fullname)[0]
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str
@@ -122,7 +137,7 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
-class Record:
+class Record(_Named):
     fullname: str
     fields: tuple[Field, ...]
     doc: str | None = None
@@ -132,17 +147,9 @@ class Record:
     is_error: bool = False
     location: Location | None = field(default=None, compare=False, repr=False)
 
-    @property
-    def name(self) -> str:
-        return split_fullname(self.fullname)[1]
-
-    @property
-    def namespace(self) -> str | None:
-        return split_fullname(self.fullname)[0]
-
 
 @dataclass(frozen=True, slots=True)
-class Enum:
+class Enum(_Named):
     fullname: str
     symbols: tuple[str, ...]
     doc: str | None = None
@@ -151,31 +158,15 @@ class Enum:
     props: Props = ()
     location: Location | None = field(default=None, compare=False, repr=False)
 
-    @property
-    def name(self) -> str:
-        return split_fullname(self.fullname)[1]
-
-    @property
-    def namespace(self) -> str | None:
-        return split_fullname(self.fullname)[0]
-
 
 @dataclass(frozen=True, slots=True)
-class Fixed:
+class Fixed(_Named):
     fullname: str
     size: int
     doc: str | None = None
     aliases: tuple[str, ...] = ()
     props: Props = ()
     location: Location | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def name(self) -> str:
-        return split_fullname(self.fullname)[1]
-
-    @property
-    def namespace(self) -> str | None:
-        return split_fullname(self.fullname)[0]
 
     @property
     def logical_type(self) -> str | None:
