@@ -66,6 +66,9 @@ class SubjectReport:
     level: str
     against: str
     findings: tuple[Finding, ...] = ()
+    messages: tuple[str, ...] = ()
+    """Confluent's verbose messages for this subject (empty when compatible): the registry's own
+    when checked against one, else what a Confluent registry would answer."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,7 +94,13 @@ def render_json(report: Report) -> str:
         "messages": list(report.messages),
         "findings": [finding_data(f) for f in report.findings],
         "subjects": [
-            {"subject": s.subject, "status": s.status, "level": s.level, "against": s.against}
+            {
+                "subject": s.subject,
+                "status": s.status,
+                "level": s.level,
+                "against": s.against,
+                "messages": list(s.messages),
+            }
             for s in report.subjects
         ],
     }

@@ -19,6 +19,7 @@ from contractgen.compat.baseline import Baseline, needs_full_history
 from contractgen.compat.checker import LintLevels, check_subject, lint_findings
 from contractgen.compat.findings import Finding, Report, Severity, SubjectReport
 from contractgen.compat.levels import HistoryVersion
+from contractgen.compat.messages import verbose_messages
 from contractgen.compat.rules import RULES
 from contractgen.ir.model import AvroSchema, Contract, ContractSet, Level, Location, Record, Union
 
@@ -95,9 +96,9 @@ def _subject(
     against = result.checks[-1].against.name if result.checks else latest.name
     # Compared fully inlined: a registry stores a schema with references with those types by name.
     unchanged = canonical_string(latest.schema) == contract.identity.canonical
-    return SubjectReport(
-        subject, "unchanged" if unchanged else "checked", str(level), against, tuple(findings)
-    )
+    status = "unchanged" if unchanged else "checked"
+    messages = tuple(verbose_messages(result))
+    return SubjectReport(subject, status, str(level), against, tuple(findings), messages)
 
 
 def run_check(current: ContractSet, baseline: Baseline, options: CheckOptions) -> Report:

@@ -115,8 +115,10 @@ def _registry_findings(contract: Contract, found: RegistrySubject, label: str) -
     return findings
 
 
-def _with(report: SubjectReport, extra: Iterable[Finding]) -> SubjectReport:
-    return replace(report, findings=report.findings + tuple(extra))
+def _with(report: SubjectReport, found: RegistrySubject, extra: Iterable[Finding]) -> SubjectReport:
+    """The registry's own messages replace the engine's: its wording is the authority."""
+    messages = tuple(found.verdict.messages) if found.verdict is not None else report.messages
+    return replace(report, findings=report.findings + tuple(extra), messages=messages)
 
 
 def check_against_registry(
@@ -133,7 +135,7 @@ def check_against_registry(
     report = run_check(contracts, baseline, options)
     by_subject = {c.subject: c for c in declared}
     subjects = tuple(
-        _with(r, _registry_findings(by_subject[r.subject], found, baseline.label))
+        _with(r, found, _registry_findings(by_subject[r.subject], found, baseline.label))
         if (found := baseline.subjects.get(r.subject)) is not None
         else r
         for r in report.subjects
