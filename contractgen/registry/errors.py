@@ -113,8 +113,15 @@ def invalid_mode(mode: str) -> RegistryError:
     )
 
 
-def operation_not_permitted(subject: str, mode: str) -> RegistryError:
-    return RegistryError(422, 42205, f"Subject {subject} is in {mode.lower()} mode")
+def operation_not_permitted(message: str) -> RegistryError:
+    """42205; Confluent's texts: `Subject s is in read-only mode`, `... is not in import mode`."""
+    return RegistryError(422, 42205, message)
+
+
+def id_does_not_match(existing: int, given: int) -> RegistryError:
+    return RegistryError(
+        422, 42207, f"Schema already registered with id {existing} instead of input id {given}"
+    )
 
 
 def referenced_schema(subject: str, version: int) -> RegistryError:

@@ -61,16 +61,16 @@ def test_threads_through_the_server(store_path: Path) -> None:
     with serve_in_thread(store_path) as url, httpx.Client(base_url=url) as http:
         http.put("/config", json={"compatibility": "NONE"})
 
-        def register(n: int) -> tuple[int, int]:
+        def register(n: int) -> int:
             body = http.post(f"/subjects/t{n % 3}/versions", json={"schema": schema(n % 10)}).json()
-            return body["id"], body["version"]
+            return int(body["id"])
 
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(register, range(60)))
         for subject in ("t0", "t1", "t2"):
             versions = http.get(f"/subjects/{subject}/versions").json()
             assert versions == list(range(1, len(versions) + 1))
-        assert len({schema_id for schema_id, _ in answers}) == 10
+        assert len(set(answers)) == 10
 
 
 def test_restart_keeps_everything(store_path: Path) -> None:
@@ -89,7 +89,8 @@ def test_restart_keeps_everything(store_path: Path) -> None:
         assert http.get("/subjects/s/versions", params={"deleted": "true"}).json() == [1, 2]
         again = http.post("/subjects/other/versions", json={"schema": schema(1)}).json()
         assert again["id"] == first["id"]
-        assert http.post("/subjects/s/versions", json={"schema": schema(3)}).json()["version"] == 3
+        http.post("/subjects/s/versions", json={"schema": schema(3)})
+        assert http.get("/subjects/s/versions").json() == [1, 3]
 
 
 def test_a_failed_registration_leaves_nothing_behind(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import binascii
 import hmac
 import json
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -18,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contractgen.registry.embedded import routes
@@ -53,6 +54,49 @@ def _endpoint(handler: routes.Handler, registry: Registry) -> Any:
             return _error(exc.status, exc.error_code, exc.message)
 
     return endpoint
+
+
+def _raw_segments(scope: Scope) -> list[str]:
+    """The request path split on `/` *before* percent-decoding, each segment then decoded.
+
+    Starlette matches on the decoded path, where a subject `a/b` (sent as `a%2Fb`, as
+    Confluent's clients do) would look like two segments. A trailing slash is ignored.
+    """
+    raw: bytes | None = scope.get("raw_path")
+    if raw is None:
+        segments = str(scope["path"]).split("/")
+    else:
+        root = str(scope.get("root_path", "")).encode()
+        if root and raw.startswith(root):
+            raw = raw[len(root) :]
+        segments = [unquote_to_bytes(s).decode("utf-8", "replace") for s in raw.split(b"/")]
+    if len(segments) > 2 and segments[-1] == "":
+        segments.pop()
+    return segments
+
+
+class RawPathRoute(Route):
+    """A route matched segment by segment on the raw path, so `%2F` stays inside a parameter."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] != "http":
+            return Match.NONE, {}
+        pattern = self.path.split("/")
+        segments = _raw_segments(scope)
+        if len(segments) != len(pattern):
+            return Match.NONE, {}
+        params: dict[str, str] = {}
+        for want, got in zip(pattern, segments, strict=True):
+            if want.startswith("{") and want.endswith("}"):
+                if not got:
+                    return Match.NONE, {}
+                params[want[1:-1]] = got
+            elif want != got:
+                return Match.NONE, {}
+        child: Scope = {"endpoint": self.endpoint, "path_params": params}
+        if self.methods and scope["method"] not in self.methods:
+            return Match.PARTIAL, child
+        return Match.FULL, child
 
 
 _ROUTES: list[tuple[str, routes.Handler, str]] = [
@@ -133,10 +177,10 @@ def create_app(registry: Registry, *, credentials: tuple[str, str] | None = None
     """The REST app over `registry`; `credentials` (user, password) turns on basic auth."""
     middleware = [] if credentials is None else [Middleware(BasicAuth, credentials=credentials)]
     app_routes = [
-        Route(path, _endpoint(handler, registry), methods=[method])
+        RawPathRoute(path, _endpoint(handler, registry), methods=[method])
         for path, handler, method in _ROUTES
     ]
-    app_routes.append(Route("/", _root, methods=["GET"]))
+    app_routes.append(RawPathRoute("/", _root, methods=["GET"]))
     return Starlette(
         routes=app_routes,
         middleware=middleware,

@@ -19,8 +19,10 @@ from contractgen.registry.embedded.store import Reference, Store, StoredSchema, 
 from contractgen.registry.embedded.verdict import HistoryVersion, level_verdict
 from contractgen.registry.errors import (
     RegistryError,
+    id_does_not_match,
     incompatible,
     invalid_version,
+    operation_not_permitted,
     referenced_schema,
     schema_not_found,
     subject_not_found,
@@ -66,6 +68,24 @@ def parse_version(version: str | int) -> int | None:
     return number
 
 
+def _check_import_id(
+    tx: Tx, schema_id: int, schema_type: str, text: str, references: tuple[Reference, ...]
+) -> None:
+    """An imported id is a promise about content: it may not name another schema."""
+    if schema_id > _MAX_VERSION:
+        raise RegistryError(422, 42201, f"Invalid schema id {schema_id}")
+    stored = tx.schema(schema_id)
+    if stored is not None and (stored.schema_type, stored.schema, stored.references) != (
+        schema_type,
+        text,
+        references,
+    ):
+        raise operation_not_permitted(f"Overwrite new schema with id {schema_id} is not permitted.")
+    existing = tx.existing_id(schema_type, text, references)
+    if existing is not None and existing != schema_id:
+        raise id_does_not_match(existing, schema_id)
+
+
 class Registry:
     """The embedded registry over one store file. Thread-safe; several processes may share it."""
 
@@ -79,16 +99,25 @@ class Registry:
 
     # -- reads -------------------------------------------------------------------------------
 
-    def subjects(self, *, deleted: bool = False, prefix: str = "") -> list[str]:
+    def subjects(
+        self, *, deleted: bool = False, prefix: str = "", deleted_only: bool = False
+    ) -> list[str]:
+        """`deleted_only`: the subjects whose every version is soft-deleted."""
         with self.store.read() as tx:
-            return [s for s in tx.subjects(deleted=deleted) if s.startswith(prefix)]
+            found = tx.subjects(deleted=deleted or deleted_only)
+            if deleted_only:
+                live = set(tx.subjects(deleted=False))
+                found = [s for s in found if s not in live]
+        return [s for s in found if s.startswith(prefix)]
 
-    def versions(self, subject: str, *, deleted: bool = False) -> list[int]:
+    def versions(
+        self, subject: str, *, deleted: bool = False, deleted_only: bool = False
+    ) -> list[int]:
         with self.store.read() as tx:
-            found = tx.versions(subject, deleted=deleted)
+            found = tx.versions(subject, deleted=deleted or deleted_only)
         if not found:
             raise subject_not_found(subject)
-        return [v.version for v in found]
+        return [v.version for v in found if v.deleted or not deleted_only]
 
     def get_version(
         self, subject: str, version: str | int, *, deleted: bool = False
@@ -148,24 +177,37 @@ class Registry:
         *,
         normalize: bool = False,
         schema_type: str = "AVRO",
+        schema_id: int | None = None,
+        version: int | None = None,
     ) -> SubjectVersion:
+        """POST /subjects/{s}/versions. `schema_id`/`version` (IMPORT mode) are kept as given,
+        with no compatibility check; without an id the subject must be in READWRITE mode."""
         with self.store.write() as tx:
-            settings.require_writable(tx, subject)
+            mode = settings.require_register_mode(tx, subject, explicit_id=schema_id is not None)
             candidate = self.cache.candidate(tx, text, references, schema_type)
             live = tx.versions(subject, deleted=False)
             existing = self._match(tx, live, candidate, normalize=normalize)
-            if existing is not None:
+            if existing is not None and version in (None, existing.version):
+                if schema_id is not None and schema_id != existing.id:
+                    raise id_does_not_match(existing.id, schema_id)
                 return existing
-            level = settings.effective_level(tx, subject)
-            compatible, messages = self._verdict(tx, level, candidate, list(reversed(live)))
-            if not compatible:
-                raise incompatible(subject, messages)
+            if mode != "IMPORT":
+                level = settings.effective_level(tx, subject)
+                compatible, messages = self._verdict(tx, level, candidate, list(reversed(live)))
+                if not compatible:
+                    raise incompatible(subject, messages)
+                if version is not None and version != tx.next_version(subject):
+                    raise RegistryError(422, 42201, "Version is not one more than previous version")
             text_stored = candidate.key(normalize=normalize)
-            schema_id = tx.schema_id_for(schema_type, text_stored, candidate.normalized, references)
-            number = tx.add_version(subject, schema_id)
-            stored = tx.schema(schema_id)
+            if schema_id is not None:
+                _check_import_id(tx, schema_id, schema_type, text_stored, references)
+            new_id = tx.schema_id_for(
+                schema_type, text_stored, candidate.normalized, references, wanted=schema_id
+            )
+            number = tx.add_version(subject, new_id, version)
+            stored = tx.schema(new_id)
             assert stored is not None  # allocated just above, in this transaction
-            return SubjectVersion(subject, number, schema_id, stored)
+            return SubjectVersion(subject, number, new_id, stored)
 
     def check(
         self,

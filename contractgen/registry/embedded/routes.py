@@ -74,7 +74,11 @@ def _version_body(found: SubjectVersion) -> dict[str, Any]:
 
 
 def list_subjects(reg: Registry, call: Call) -> Any:
-    return reg.subjects(deleted=call.flag("deleted"), prefix=call.query.get("subjectPrefix", ""))
+    return reg.subjects(
+        deleted=call.flag("deleted"),
+        deleted_only=call.flag("deletedOnly"),
+        prefix=call.query.get("subjectPrefix", ""),
+    )
 
 
 def lookup(reg: Registry, call: Call) -> Any:
@@ -95,10 +99,23 @@ def delete_subject(reg: Registry, call: Call) -> Any:
 
 
 def list_versions(reg: Registry, call: Call) -> Any:
-    return reg.versions(call.path["subject"], deleted=call.flag("deleted"))
+    return reg.versions(
+        call.path["subject"], deleted=call.flag("deleted"), deleted_only=call.flag("deletedOnly")
+    )
+
+
+def _optional_int(body: Any, name: str, *, least: int) -> int | None:
+    """`id`/`version` in a register request; Confluent reads id < 0 and version < 1 as absent."""
+    value = body.get(name) if isinstance(body, dict) else None
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RegistryError(422, 42201, f"Invalid schema: '{name}' must be an integer")
+    return value if value >= least else None
 
 
 def register(reg: Registry, call: Call) -> Any:
+    """Confluent answers `{"id": n}` only (the version comes from a look-up)."""
     text, refs, schema_type = call.schema_body()
     found = reg.register(
         call.path["subject"],
@@ -106,8 +123,10 @@ def register(reg: Registry, call: Call) -> Any:
         refs,
         normalize=call.flag("normalize"),
         schema_type=schema_type,
+        schema_id=_optional_int(call.body, "id", least=0),
+        version=_optional_int(call.body, "version", least=1),
     )
-    return {"id": found.id, "version": found.version}
+    return {"id": found.id}
 
 
 def get_version(reg: Registry, call: Call) -> Any:
@@ -163,9 +182,10 @@ def get_config(reg: Registry, call: Call) -> Any:
 
 
 def put_config(reg: Registry, call: Call) -> Any:
+    # Confluent echoes the request back as it came (`full` stays `full`).
     body = call.body if isinstance(call.body, dict) else {}
-    level = reg.settings.set_level(call.path.get("subject"), body.get("compatibility"))
-    return {"compatibility": level.value}
+    reg.settings.set_level(call.path.get("subject"), body.get("compatibility"))
+    return {"compatibility": body["compatibility"]}
 
 
 def delete_config(reg: Registry, call: Call) -> Any:
@@ -179,7 +199,8 @@ def get_mode(reg: Registry, call: Call) -> Any:
 
 def put_mode(reg: Registry, call: Call) -> Any:
     body = call.body if isinstance(call.body, dict) else {}
-    return {"mode": reg.settings.set_mode(call.path.get("subject"), body.get("mode"))}
+    reg.settings.set_mode(call.path.get("subject"), body.get("mode"), force=call.flag("force"))
+    return {"mode": body["mode"]}
 
 
 def delete_mode(reg: Registry, call: Call) -> Any:

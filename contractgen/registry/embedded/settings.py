@@ -10,6 +10,7 @@ from contractgen.registry.errors import (
     invalid_mode,
     mode_not_configured,
     operation_not_permitted,
+    subject_not_found,
 )
 
 DEFAULT_LEVEL = Level.BACKWARD
@@ -37,10 +38,26 @@ def effective_level(tx: Tx, subject: str) -> Level:
     return Level(value) if value else DEFAULT_LEVEL
 
 
+def mode_in_scope(tx: Tx, subject: str) -> str:
+    """The subject's mode, else the global one, else READWRITE."""
+    return tx.setting(subject, _MODE) or tx.setting(GLOBAL, _MODE) or DEFAULT_MODE
+
+
 def require_writable(tx: Tx, subject: str) -> None:
-    mode = tx.setting(subject, _MODE) or tx.setting(GLOBAL, _MODE) or DEFAULT_MODE
-    if mode == "READONLY":
-        raise operation_not_permitted(subject, mode)
+    """Deletes: refused only in READONLY (IMPORT allows them, as in Confluent)."""
+    if mode_in_scope(tx, subject) == "READONLY":
+        raise operation_not_permitted(f"Subject {subject} is in read-only mode")
+
+
+def require_register_mode(tx: Tx, subject: str, *, explicit_id: bool) -> str:
+    """Confluent's checkRegisterMode: an explicit id needs IMPORT, none needs READWRITE."""
+    require_writable(tx, subject)
+    mode = mode_in_scope(tx, subject)
+    if explicit_id and mode != "IMPORT":
+        raise operation_not_permitted(f"Subject {subject} is not in import mode")
+    if not explicit_id and mode != "READWRITE":
+        raise operation_not_permitted(f"Subject {subject} is not in read-write mode")
+    return mode
 
 
 def forget_subject(tx: Tx, subject: str) -> None:
@@ -73,9 +90,18 @@ class Settings:
         return parsed
 
     def delete_level(self, subject: str | None) -> Level:
-        """Remove a level; answers the one in force before (Confluent returns it)."""
+        """Remove a level; answers the removed one (the global one: or the default).
+
+        A subject without a level of its own is 404/40401, as Confluent's ConfigResource does.
+        """
         with self.store.write() as tx:
-            before = effective_level(tx, subject or GLOBAL)
+            if subject is None:
+                before = effective_level(tx, GLOBAL)
+            else:
+                own = tx.setting(subject, _COMPATIBILITY)
+                if own is None:
+                    raise subject_not_found(subject)
+                before = Level(own)
             tx.delete_setting(subject or GLOBAL, _COMPATIBILITY)
         return before
 
@@ -89,14 +115,27 @@ class Settings:
                     raise mode_not_configured(subject)
             return tx.setting(GLOBAL, _MODE) or DEFAULT_MODE
 
-    def set_mode(self, subject: str | None, mode: object) -> str:
+    def set_mode(self, subject: str | None, mode: object, *, force: bool = False) -> str:
+        """IMPORT needs an empty subject (the whole registry for the global mode) or `force`."""
         parsed = parse_mode(mode)
         with self.store.write() as tx:
+            already = mode_in_scope(tx, subject or GLOBAL) == "IMPORT"
+            if parsed == "IMPORT" and not force and not already:
+                live = (
+                    tx.subjects(deleted=False)
+                    if subject is None
+                    else tx.versions(subject, deleted=False)
+                )
+                if live:
+                    raise operation_not_permitted("Cannot import since found existing subjects")
             tx.set_setting(subject or GLOBAL, _MODE, parsed)
         return parsed
 
     def delete_mode(self, subject: str | None) -> str:
+        """Remove a mode; answers the removed one. No subject-level mode is 404/40401."""
         with self.store.write() as tx:
-            before = tx.setting(subject or GLOBAL, _MODE) or DEFAULT_MODE
+            before = tx.setting(subject or GLOBAL, _MODE)
+            if before is None and subject is not None:
+                raise subject_not_found(subject)
             tx.delete_setting(subject or GLOBAL, _MODE)
-        return before
+        return before or DEFAULT_MODE

@@ -143,20 +143,38 @@ class Tx:
         refs = tuple(Reference(n, s, v) for n, s, v in json.loads(row[4]))
         return StoredSchema(row[0], row[1], row[2], row[3], refs)
 
-    def schema_id_for(
-        self, schema_type: str, schema: str, normalized: str, references: tuple[Reference, ...]
-    ) -> int:
-        """The global id of this schema, allocated (and stored) on first sight."""
+    def existing_id(
+        self, schema_type: str, schema: str, references: tuple[Reference, ...]
+    ) -> int | None:
+        """The global id this schema already has, if any."""
         identity = _identity(schema_type, schema, references)
         row = self._conn.execute(
             "SELECT id FROM schemas WHERE identity = ?", (identity,)
         ).fetchone()
-        if row is not None:
-            return int(row[0])
+        return None if row is None else int(row[0])
+
+    def schema_id_for(
+        self,
+        schema_type: str,
+        schema: str,
+        normalized: str,
+        references: tuple[Reference, ...],
+        *,
+        wanted: int | None = None,
+    ) -> int:
+        """The global id of this schema, allocated (and stored) on first sight.
+
+        `wanted` (IMPORT mode) stores a new schema under that id; later allocations continue
+        after the highest id, as Confluent's do after an import.
+        """
+        found = self.existing_id(schema_type, schema, references)
+        if found is not None:
+            return found
+        identity = _identity(schema_type, schema, references)
         cursor = self._conn.execute(
-            "INSERT INTO schemas (identity, schema_type, schema, normalized, refs) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (identity, schema_type, schema, normalized, _refs_json(references)),
+            "INSERT INTO schemas (id, identity, schema_type, schema, normalized, refs) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (wanted, identity, schema_type, schema, normalized, _refs_json(references)),
         )
         schema_id = cursor.lastrowid
         assert schema_id is not None  # an INSERT into a rowid table always sets it
@@ -166,17 +184,30 @@ class Tx:
         )
         return schema_id
 
-    def add_version(self, subject: str, schema_id: int) -> int:
-        """Append a version; numbers continue after soft-deleted versions, as Confluent's do."""
+    def next_version(self, subject: str) -> int:
+        """One more than the highest version, soft-deleted ones included (Confluent's rule)."""
         row = self._conn.execute(
             "SELECT COALESCE(MAX(version), 0) FROM versions WHERE subject = ?", (subject,)
         ).fetchone()
-        version = int(row[0]) + 1
+        return int(row[0]) + 1
+
+    def add_version(self, subject: str, schema_id: int, version: int | None = None) -> int:
+        """Append a version (or, IMPORT mode, write `version`, replacing what was there).
+
+        Soft-deleted older versions of the same schema id are dropped, as Confluent tombstones
+        them when a schema is registered again.
+        """
+        number = self.next_version(subject) if version is None else version
         self._conn.execute(
-            "INSERT INTO versions (subject, version, schema_id) VALUES (?, ?, ?)",
-            (subject, version, schema_id),
+            "DELETE FROM versions WHERE subject = ? AND schema_id = ? AND deleted = 1 "
+            "AND version < ?",
+            (subject, schema_id, number),
         )
-        return version
+        self._conn.execute(
+            "INSERT OR REPLACE INTO versions (subject, version, schema_id) VALUES (?, ?, ?)",
+            (subject, number, schema_id),
+        )
+        return number
 
     def soft_delete(self, subject: str, version: int) -> None:
         self._conn.execute(
