@@ -16,8 +16,13 @@ from contractgen.runtime.errors import (
     DeserializationError,
     FramingError,
     SchemaNotRegisteredError,
+    SchemaRegistryUnavailableError,
 )
-from contractgen.runtime.idempotency import IdempotencyStore, InMemoryIdempotencyStore
+from contractgen.runtime.idempotency import (
+    AsyncIdempotencyStore,
+    IdempotencyStore,
+    InMemoryIdempotencyStore,
+)
 from contractgen.runtime.lag import PartitionLag, consumer_lag
 from contractgen.runtime.model import AvroModel
 from contractgen.runtime.pipeline import ConsumedEvent, ConsumerStats
@@ -29,6 +34,7 @@ from contractgen.runtime.topic import TopicSpec
 __all__ = [
     "RUNTIME_API_LEVEL",
     "AsyncConsumer",
+    "AsyncIdempotencyStore",
     "AsyncProducer",
     "AvroModel",
     "ConsumedEvent",
@@ -48,6 +54,7 @@ __all__ = [
     "Producer",
     "SchemaNotRegisteredError",
     "SchemaRegistry",
+    "SchemaRegistryUnavailableError",
     "TopicSerde",
     "TopicSpec",
     "consumer_lag",

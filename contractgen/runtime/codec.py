@@ -15,7 +15,7 @@ import fastavro
 from fastavro.types import Schema as ParsedSchema
 
 from contractgen.runtime.errors import DeserializationError
-from contractgen.runtime.framing import HEADER_SIZE, frame_header, schema_id_of
+from contractgen.runtime.framing import HEADER_SIZE, frame_header, peek_schema_id, schema_id_of
 from contractgen.runtime.registry import SchemaIds
 
 
@@ -58,6 +58,11 @@ class AvroCodec:
         out.write(self.header)
         fastavro.schemaless_writer(out, self._schema, datum)
         return out.getvalue()
+
+    def needs_lookup(self, data: bytes | None) -> bool:
+        """True when decoding `data` would fetch its writer's schema from the registry."""
+        schema_id = peek_schema_id(data)
+        return schema_id is not None and schema_id not in self._writers
 
     def decode(self, data: bytes) -> tuple[int, Any]:
         """The schema id and the datum, resolved onto this codec's schema."""

@@ -30,6 +30,16 @@ from contractgen.runtime.topic import TopicSpec
 
 log = logging.getLogger(__name__)
 _CONNECTION_PREFIXES = ("bootstrap.servers", "security.", "sasl.", "ssl.", "client.")
+# commit errors meaning the group already gave the partitions to another member (or generation)
+_GROUP_MOVED_ON = frozenset(
+    {
+        confluent_kafka.KafkaError.UNKNOWN_MEMBER_ID,
+        confluent_kafka.KafkaError.ILLEGAL_GENERATION,
+        confluent_kafka.KafkaError.REBALANCE_IN_PROGRESS,
+        confluent_kafka.KafkaError._ASSIGNMENT_LOST,  # librdkafka-local codes start with _
+        confluent_kafka.KafkaError._MAX_POLL_EXCEEDED,
+    }
+)
 
 
 def connection_settings(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,10 +79,12 @@ class Consumer(Generic[P]):
         poll_timeout: float = 0.5,
     ) -> None:
         self.spec = spec
-        self._pipeline = Pipeline(TopicSerde(spec, registry), dead_letter, idempotency)
+        self._pipeline = Pipeline(TopicSerde(spec, registry), dead_letter)
+        self._store = idempotency
         self._batch_size = batch_size
         self._poll_timeout = poll_timeout
         self._running = False
+        self._closed = False
         self._consumer = confluent_kafka.Consumer(
             {
                 **config,
@@ -109,6 +121,8 @@ class Consumer(Generic[P]):
         Raises DeadLetterLimitExceeded / DeadLetterWriteError (nothing uncommitted is lost: the
         unhandled rest of the batch is rewound), or the handler's exception when there is no DLQ.
         """
+        if self._closed:
+            raise RuntimeError(f"the consumer of {self.spec.name} is closed")
         self._running = True
         seen = 0
         last_activity = monotonic()
@@ -138,8 +152,8 @@ class Consumer(Generic[P]):
                         log.warning("%s consumer: %s", self.spec.name, error)
                     done += 1
             finally:
-                self._commit(handled)
-                self._rewind([raw_message(m) for m in batch[done:] if m.error() is None])
+                if self._commit(handled):
+                    self._rewind([raw_message(m) for m in batch[done:] if m.error() is None])
         return self.stats
 
     def stop(self) -> None:
@@ -147,21 +161,25 @@ class Consumer(Generic[P]):
         self._running = False
 
     def _process(self, raw: RawMessage, handler: Callable[[ConsumedEvent[P]], object]) -> None:
-        pipeline = self._pipeline
+        pipeline, store = self._pipeline, self._store
         event = pipeline.decode(raw)
         if isinstance(event, FailedMessage):
             self._dead_letter(event)
-            pipeline.dead_lettered(None)
+            pipeline.dead_lettered()
             return
-        if pipeline.is_duplicate(event):
+        event_id = event.envelope.event_id
+        if store is not None and store.seen(event_id):
+            pipeline.skipped_duplicate()
             return
         try:
             handler(event)
         except Exception as exc:
             self._dead_letter(raw.failed(exc, event.schema_id))
-            pipeline.dead_lettered(event)
+            pipeline.dead_lettered()
         else:
-            pipeline.succeeded(event)
+            if store is not None:
+                store.mark(event_id)
+            pipeline.succeeded()
 
     def _dead_letter(self, failed: FailedMessage) -> None:
         topic = self._pipeline.reject(failed)
@@ -185,13 +203,35 @@ class Consumer(Generic[P]):
             reason = errors[0] if errors else f"no acknowledgement within {policy.timeout}s"
             raise dead_letter_write_error(failed, topic, reason) from failed.error
 
-    def _commit(self, handled: Sequence[RawMessage]) -> None:
+    def _commit(self, handled: Sequence[RawMessage]) -> bool:
+        """Commit the handled messages' offsets; False when the group had already reassigned
+        their partitions (the messages are redelivered; an idempotency store skips them)."""
         offsets = {(m.topic, m.partition): m.offset + 1 for m in handled}
-        if offsets:
+        if not offsets:
+            return True
+        try:
             self._consumer.commit(
                 offsets=[confluent_kafka.TopicPartition(t, p, o) for (t, p), o in offsets.items()],
                 asynchronous=False,
             )
+        except confluent_kafka.KafkaException as exc:
+            error = exc.args[0] if exc.args else None
+            if (
+                not isinstance(error, confluent_kafka.KafkaError)
+                or error.code() not in _GROUP_MOVED_ON
+            ):
+                raise
+            log.warning(
+                "%s consumer: the group reassigned the partitions before %d handled messages "
+                "were committed (%s), usually because handling a batch took longer than "
+                "max.poll.interval.ms: they will be redelivered. Lower batch_size or raise "
+                "max.poll.interval.ms; an idempotency store skips the repeats",
+                self.spec.name,
+                len(handled),
+                error.str(),
+            )
+            return False
+        return True
 
     def _rewind(self, unhandled: Sequence[RawMessage]) -> None:
         """Seek back so a later `run` starts at the first message not handled."""
@@ -202,7 +242,11 @@ class Consumer(Generic[P]):
             self._consumer.seek(confluent_kafka.TopicPartition(topic, partition, offset))
 
     def close(self) -> None:
-        """Leave the group (offsets are already committed)."""
+        """Leave the group (offsets are already committed); idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._running = False
         self._consumer.close()
         if self._dlq_producer is not None:  # whatever is still queued was reported as failed
             self._dlq_producer.purge()

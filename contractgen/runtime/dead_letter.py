@@ -38,6 +38,30 @@ class DeadLetterPolicy:
     producer_config: Mapping[str, Any] = field(default_factory=dict)
     """Extra configuration for the DLQ producer (merged over the consumer's connection settings)."""
 
+    def __post_init__(self) -> None:
+        problems = [
+            f"{name}={value!r} {rule}"
+            for name, value, ok, rule in (
+                ("window", self.window, self.window >= 1, "must be at least 1"),
+                (
+                    "max_ratio",
+                    self.max_ratio,
+                    self.max_ratio is None or 0 <= self.max_ratio <= 1,
+                    "must be in [0, 1] or None (no ratio limit)",
+                ),
+                (
+                    "max_consecutive",
+                    self.max_consecutive,
+                    self.max_consecutive is None or self.max_consecutive >= 0,
+                    "must be >= 0 or None (no limit)",
+                ),
+                ("timeout", self.timeout, self.timeout > 0, "must be positive"),
+            )
+            if not ok
+        ]
+        if problems:
+            raise ValueError(f"invalid DeadLetterPolicy: {'; '.join(problems)}")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FailedMessage:

@@ -9,6 +9,13 @@ class SchemaNotRegisteredError(LookupError):
     """The schema this code was generated from is not registered under its subject."""
 
 
+class SchemaRegistryUnavailableError(ConnectionError):
+    """The schema registry could not be reached or refused the request (anything but a 404).
+
+    Never a reason to dead-letter a message: consumers stop, and nothing unhandled is committed.
+    """
+
+
 class DeserializationError(ValueError):
     """A framed message could not be decoded into the topic's event types."""
 

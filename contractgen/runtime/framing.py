@@ -10,6 +10,7 @@ from contractgen.runtime.errors import FramingError
 MAGIC_BYTE = 0
 HEADER_SIZE = 5
 _HEADER = struct.Struct(">bI")
+_SHOWN_BYTES = 16
 
 
 def frame_header(schema_id: int) -> bytes:
@@ -35,9 +36,18 @@ def schema_id_of(data: bytes) -> int:
     if magic != MAGIC_BYTE:
         raise FramingError(
             f"unknown magic byte {magic} (expected {MAGIC_BYTE}): the payload was not written "
-            "with the Schema Registry wire format"
+            "with the Schema Registry wire format (it starts with "
+            f"{bytes(data[:_SHOWN_BYTES])!r}); was it produced by a client without an Avro "
+            "serializer?"
         )
     return int(schema_id)
+
+
+def peek_schema_id(data: bytes | None) -> int | None:
+    """The schema id of a framed message, None when `data` is not framed (never raises)."""
+    if data is None or len(data) < HEADER_SIZE or data[0] != MAGIC_BYTE:
+        return None
+    return int.from_bytes(data[1:HEADER_SIZE], "big")
 
 
 def unframe(data: bytes) -> tuple[int, bytes]:

@@ -1,8 +1,14 @@
 """Duplicate skipping by event id.
 
 Kafka delivers at least once: after a crash or a rebalance, messages handled but not yet committed
-come again. A consumer given a store asks `seen` before calling the handler and calls `mark` after
-the handler succeeded (or the message went to the dead-letter topic), then commits.
+come again. A consumer given a store asks `seen` before calling the handler and calls `mark` only
+after the handler succeeded, then commits. A crash between `mark` and the commit redelivers the
+event, and `seen` skips it. Dead-lettered events are not marked: replaying a DLQ into the topic
+once the bug is fixed reaches the handler again.
+
+The async consumer takes either kind of store: an `AsyncIdempotencyStore` (awaited; use it for
+anything doing I/O, e.g. redis.asyncio) or a sync `IdempotencyStore`, which it calls on the event
+loop (fine for the in-memory store, blocking for a network one).
 
 Plugging in a shared store: implement the two methods on anything durable. Redis:
 ``seen`` is ``EXISTS cg:{event_id}``, ``mark`` is ``SET cg:{event_id} 1 EX <ttl>``. SQL: a table
@@ -11,11 +17,12 @@ inserts ignoring conflicts (and a periodic delete of expired rows). Keep the TTL
 longest redelivery you expect (consumer downtime plus the commit interval).
 """
 
+import inspect
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeAlias
 from uuid import UUID
 
 
@@ -29,8 +36,35 @@ class IdempotencyStore(Protocol):
         ...
 
 
+class AsyncIdempotencyStore(Protocol):
+    async def seen(self, event_id: UUID) -> bool:
+        """True when the event was already handled."""
+        ...
+
+    async def mark(self, event_id: UUID) -> None:
+        """Remember that the event was handled."""
+        ...
+
+
+AnyIdempotencyStore: TypeAlias = IdempotencyStore | AsyncIdempotencyStore
+
+
+async def seen_async(store: AnyIdempotencyStore, event_id: UUID) -> bool:
+    """`store.seen`, awaited when the store is async."""
+    result = store.seen(event_id)
+    return bool(await result) if inspect.isawaitable(result) else bool(result)
+
+
+async def mark_async(store: AnyIdempotencyStore, event_id: UUID) -> None:
+    """`store.mark`, awaited when the store is async."""
+    result = store.mark(event_id)
+    if inspect.isawaitable(result):
+        await result
+
+
 class InMemoryIdempotencyStore:
-    """Event ids remembered for `ttl` seconds in this process (at most `max_entries` of them)."""
+    """Event ids remembered for `ttl` seconds after they were marked, in this process only (at
+    most `max_entries` of them, the oldest forgotten first). Thread-safe."""
 
     def __init__(
         self,
@@ -39,6 +73,8 @@ class InMemoryIdempotencyStore:
         max_entries: int = 1_000_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if ttl <= 0 or max_entries < 1:
+            raise ValueError(f"ttl ({ttl}) and max_entries ({max_entries}) must be positive")
         self._ttl = ttl
         self._max_entries = max_entries
         self._clock = clock
@@ -57,7 +93,10 @@ class InMemoryIdempotencyStore:
             self._evict()
 
     def __len__(self) -> int:
-        return len(self._expiry)
+        """The number of event ids remembered and not expired."""
+        with self._lock:
+            self._evict()
+            return len(self._expiry)
 
     def _evict(self) -> None:
         now = self._clock()

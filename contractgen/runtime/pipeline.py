@@ -12,8 +12,7 @@ from typing import Any, Generic
 from contractgen.runtime.dead_letter import DeadLetterLimiter, DeadLetterPolicy, FailedMessage
 from contractgen.runtime.envelope import Envelope
 from contractgen.runtime.errors import DeserializationError, FramingError
-from contractgen.runtime.framing import schema_id_of
-from contractgen.runtime.idempotency import IdempotencyStore
+from contractgen.runtime.framing import peek_schema_id
 from contractgen.runtime.model import P
 from contractgen.runtime.serde import TopicSerde
 
@@ -77,7 +76,6 @@ class Pipeline(Generic[P]):
         self,
         serde: TopicSerde[P],
         dead_letter: DeadLetterPolicy | None,
-        store: IdempotencyStore | None,
     ) -> None:
         self.serde = serde
         self.dead_letter = dead_letter
@@ -85,7 +83,6 @@ class Pipeline(Generic[P]):
             None if dead_letter is None else dead_letter.topic or serde.spec.dead_letter_topic
         )
         self.stats = ConsumerStats()
-        self._store = store
         self._limiter = None if dead_letter is None else DeadLetterLimiter(dead_letter)
 
     def decode(self, raw: RawMessage) -> ConsumedEvent[P] | FailedMessage:
@@ -95,7 +92,7 @@ class Pipeline(Generic[P]):
             schema_id, envelope = self.serde.deserialize_value(value)
             key = self.serde.deserialize_key(raw.key)
         except (FramingError, DeserializationError) as exc:
-            return raw.failed(exc, _schema_id_or_none(value))
+            return raw.failed(exc, peek_schema_id(value))
         return ConsumedEvent(
             envelope=envelope,
             key=key,
@@ -107,18 +104,18 @@ class Pipeline(Generic[P]):
             schema_id=schema_id,
         )
 
-    def is_duplicate(self, event: ConsumedEvent[P]) -> bool:
-        if self._store is not None and self._store.seen(event.envelope.event_id):
-            self.stats.duplicates += 1
-            return True
-        return False
+    def needs_registry(self, raw: RawMessage) -> bool:
+        """True when decoding `raw` asks the registry for a writer schema (a blocking call)."""
+        return self.serde.needs_lookup(raw.value, raw.key)
 
-    def succeeded(self, event: ConsumedEvent[P]) -> None:
+    def skipped_duplicate(self) -> None:
+        self.stats.duplicates += 1
+
+    def succeeded(self) -> None:
+        """Count a handled event; call after the idempotency store marked it."""
         self.stats.handled += 1
         if self._limiter is not None:
             self._limiter.succeeded()
-        if self._store is not None:
-            self._store.mark(event.envelope.event_id)
 
     def reject(self, failed: FailedMessage) -> str:
         """The DLQ topic to write `failed` to; re-raises when there is no DLQ or a limit passed."""
@@ -136,14 +133,7 @@ class Pipeline(Generic[P]):
         )
         return self.dead_letter_topic
 
-    def dead_lettered(self, event: ConsumedEvent[P] | None) -> None:
+    def dead_lettered(self) -> None:
+        """Count a message written to the dead-letter topic. Its event id is not marked as
+        handled, so replaying the dead-letter topic reaches the handler again."""
         self.stats.dead_lettered += 1
-        if event is not None and self._store is not None:
-            self._store.mark(event.envelope.event_id)
-
-
-def _schema_id_or_none(value: bytes) -> int | None:
-    try:
-        return schema_id_of(value)
-    except FramingError:
-        return None

@@ -1,6 +1,7 @@
 """The typed producer on confluent-kafka (librdkafka)."""
 
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -61,8 +62,9 @@ class Producer(Generic[P]):
     """Produces envelopes of one topic's events; idempotent with acks=all unless configured off.
 
     A background thread serves delivery reports, so the Future `send` returns completes on its
-    own; `on_delivery` callbacks run on that thread. `close()` (or leaving the `with` block)
-    flushes and stops it.
+    own. `on_delivery` callbacks run on that thread, or on the thread calling `flush`/`close` (or
+    `send` while the local queue is full): make them thread-safe. `close()` (or leaving the
+    `with` block) flushes and stops the thread; it is idempotent.
     """
 
     def __init__(
@@ -88,6 +90,8 @@ class Producer(Generic[P]):
             daemon=True,
         )
         self._poller.start()
+        # an unclosed, collected Producer stops its thread (which holds only the client)
+        weakref.finalize(self, self._closed.set)
 
     def send(
         self,
@@ -112,6 +116,8 @@ class Producer(Generic[P]):
         on_delivery: Callable[[DeliveryReport | DeliveryError], None] | None = None,
     ) -> "Future[DeliveryReport]":
         """Produce a ready envelope (e.g. one being re-published with its original event id)."""
+        if self._closed.is_set():
+            raise RuntimeError(f"the producer of {self.spec.name} is closed")
         value = self._serde.serialize_value(envelope)
         key_bytes = self._serde.serialize_key(self._serde.key_of(envelope.payload, key))
         future: Future[DeliveryReport] = Future()
@@ -157,12 +163,24 @@ class Producer(Generic[P]):
         return int(self._producer.flush(-1 if timeout is None else timeout))
 
     def close(self, timeout: float | None = None) -> None:
-        """Flush, then stop the delivery thread; DeliveryError if messages were left undelivered."""
-        remaining = self.flush(timeout)
-        self._closed.set()
-        self._poller.join()
+        """Flush, then stop the delivery thread. Messages still unacknowledged after `timeout`
+        are purged: their futures fail with DeliveryError, and so does `close`."""
+        if self._closed.is_set():
+            return
+        try:
+            remaining = self.flush(timeout)
+            if remaining:
+                # fail them now rather than leave their futures pending forever
+                self._producer.purge()
+                self._producer.flush(1)  # serves the purged messages' delivery reports
+        finally:
+            self._closed.set()
+            self._poller.join()
         if remaining:
-            raise DeliveryError(f"{remaining} messages to {self.spec.name} were not delivered")
+            raise DeliveryError(
+                f"{remaining} messages to {self.spec.name} were not acknowledged within "
+                f"{timeout}s and were purged; they may or may not have been written"
+            )
 
     def __enter__(self) -> Self:
         return self

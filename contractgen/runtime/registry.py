@@ -8,7 +8,11 @@ and schema, and per id, so steady-state produce and consume never touch the regi
 import threading
 from typing import TYPE_CHECKING, Any, Protocol
 
-from contractgen.runtime.errors import DeserializationError, SchemaNotRegisteredError
+from contractgen.runtime.errors import (
+    DeserializationError,
+    SchemaNotRegisteredError,
+    SchemaRegistryUnavailableError,
+)
 
 if TYPE_CHECKING:
     from confluent_kafka.schema_registry import Schema
@@ -21,7 +25,7 @@ class SchemaRegistry(Protocol):
 
     Like that client, an implementation reports a missing subject, schema or id by raising
     confluent_kafka.schema_registry.error.SchemaRegistryError with http_status_code 404; any other
-    error is treated as the registry being unavailable.
+    error is reported as SchemaRegistryUnavailableError.
     """
 
     def lookup_schema(self, subject_name: str, schema: "Schema") -> Any:
@@ -64,14 +68,21 @@ class SchemaIds:
                 schema_id = int(self._registry.lookup_schema(subject, schema).schema_id)
             except SchemaRegistryError as exc:
                 if exc.http_status_code != _NOT_FOUND:
-                    raise
+                    raise _unavailable(f"looking up subject {subject!r}", exc) from exc
                 if not self._auto_register:
                     raise SchemaNotRegisteredError(
                         f"the schema of subject {subject!r} this code was generated from is not "
                         "registered: run `contractgen register` (or pass auto_register=True in "
                         "development)"
                     ) from exc
-                schema_id = self._registry.register_schema(subject, schema)
+                try:
+                    schema_id = self._registry.register_schema(subject, schema)
+                except SchemaRegistryError:  # e.g. 409: incompatible with the subject's latest
+                    raise
+                except Exception as err:
+                    raise _unavailable(f"registering subject {subject!r}", err) from err
+            except Exception as exc:  # the HTTP client's own: connection refused, timeout, TLS...
+                raise _unavailable(f"looking up subject {subject!r}", exc) from exc
             self._ids[(subject, schema_str)] = schema_id
             return schema_id
 
@@ -86,8 +97,14 @@ class SchemaIds:
             except SchemaRegistryError as exc:
                 # only a missing id makes the message undecodable; outages must stop the consumer
                 if exc.http_status_code != _NOT_FOUND:
-                    raise
-                raise DeserializationError(f"schema id {schema_id} is not in the registry") from exc
+                    raise _unavailable(f"fetching schema id {schema_id}", exc) from exc
+                raise DeserializationError(
+                    f"schema id {schema_id} is not in the schema registry this client uses: the "
+                    "message was written against another registry (check the registry URL), or "
+                    "the schema was deleted"
+                ) from exc
+            except Exception as exc:  # the HTTP client's own: connection refused, timeout, TLS...
+                raise _unavailable(f"fetching schema id {schema_id}", exc) from exc
             if schema.references:
                 raise DeserializationError(
                     f"schema id {schema_id} uses schema references, which the runtime does not "
@@ -95,3 +112,10 @@ class SchemaIds:
                 )
             cached = self._writers[schema_id] = str(schema.schema_str)
         return cached
+
+
+def _unavailable(doing: str, exc: BaseException) -> SchemaRegistryUnavailableError:
+    return SchemaRegistryUnavailableError(
+        f"schema registry failed while {doing}: {type(exc).__name__}: {exc}. Check the "
+        "registry URL, credentials and network; nothing was committed or dead-lettered"
+    )

@@ -59,6 +59,10 @@ class TopicSerde(Generic[P]):
             ) from exc
         return schema_id, envelope
 
+    def needs_lookup(self, value: bytes | None, key: bytes | None) -> bool:
+        """True when deserializing this value or key would make a (blocking) registry call."""
+        return self._value.needs_lookup(value) or self._key.needs_lookup(key)
+
     def key_of(self, payload: P, key: object = None) -> object:
         """The explicit key, else the payload's key field, else None (no key)."""
         if key is None and self.spec.key_field is not None:

@@ -1,8 +1,10 @@
 """The aiokafka twins in the sync clients' scenarios (aiokafka reaches the mock brokers by TCP)."""
 
 import asyncio
+import gc
 import threading
 import time
+import warnings
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -180,9 +182,14 @@ async def test_failed_dead_letter_write_does_not_commit(
             raise HandlerError("cannot handle bad")
 
     consumer = AsyncConsumer(spec, aio_config, registry, group_id="aio-dlq-down", dead_letter=down)
-    async with consumer:
-        with pytest.raises(DeadLetterWriteError, match="was not committed"):
-            await consumer.run(handler, idle_timeout=10)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        async with consumer:
+            with pytest.raises(DeadLetterWriteError, match="was not committed"):
+                await consumer.run(handler, idle_timeout=10)
+        gc.collect()
+    # the DLQ producer that could not start was stopped, not left behind with its client
+    assert not [w for w in caught if "Unclosed AIOKafkaProducer" in str(w.message)]
     assert committed(kafka_config["bootstrap.servers"], "aio-dlq-down", spec.name) == {
         reports[0].partition: reports[1].offset
     }
@@ -268,3 +275,56 @@ async def test_async_for_commits_what_the_loop_body_finished(
     assert committed(kafka_config["bootstrap.servers"], "aio-iter", spec.name) == {
         reports[0].partition: reports[2].offset + 1
     }
+
+
+class AsyncStore:
+    """An async idempotency store (the shape of one on redis.asyncio)."""
+
+    def __init__(self) -> None:
+        self.marked: set[Any] = set()
+
+    async def seen(self, event_id: Any) -> bool:
+        await asyncio.sleep(0)
+        return event_id in self.marked
+
+    async def mark(self, event_id: Any) -> None:
+        await asyncio.sleep(0)
+        self.marked.add(event_id)
+
+
+class ThreadRecordingRegistry:
+    """The registry, noting which thread asked it for writer schemas."""
+
+    def __init__(self, registry: SchemaRegistryClient) -> None:
+        self._registry = registry
+        self.threads: list[int] = []
+
+    def lookup_schema(self, subject_name: str, schema: Any) -> Any:
+        return self._registry.lookup_schema(subject_name, schema)
+
+    def register_schema(self, subject_name: str, schema: Any) -> int:
+        return self._registry.register_schema(subject_name, schema)
+
+    def get_schema(self, schema_id: int) -> Any:
+        self.threads.append(threading.get_ident())
+        return self._registry.get_schema(schema_id)
+
+
+async def test_async_store_and_registry_lookups_off_the_loop(
+    registry: SchemaRegistryClient, spec: TopicSpec[Any], aio_config: dict[str, Any]
+) -> None:
+    register(registry, spec)
+    reports = await produce(spec, aio_config, registry, ["ok", "bad"], key="same")
+
+    async def handler(event: ConsumedEvent[Any]) -> None:
+        if event.payload.order_id == "bad":
+            raise HandlerError("cannot handle bad")
+
+    store, recording = AsyncStore(), ThreadRecordingRegistry(registry)
+    consumer = AsyncConsumer(spec, aio_config, recording, group_id="aio-st", idempotency=store)
+    async with consumer:
+        stats = await consumer.run(handler, max_messages=2, idle_timeout=10)
+    assert (stats.handled, stats.dead_lettered) == (1, 1)
+    assert store.marked == {reports[0].event_id}  # the dead-lettered one is not marked
+    # the blocking registry call ran in a worker thread, not on the event loop's
+    assert recording.threads and threading.get_ident() not in recording.threads

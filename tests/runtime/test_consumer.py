@@ -238,3 +238,58 @@ def test_consumer_started_before_the_topic_exists(
         produce(spec, kafka_config, registry, ["o-1"])
         run.join(30)
     assert received == [OrderCancelled(order_id="o-1")]
+
+
+def test_dead_lettered_events_are_not_marked_so_a_replay_is_handled(
+    registry: SchemaRegistryClient, spec: TopicSpec[Any], kafka_config: dict[str, Any]
+) -> None:
+    """Only a handler's success marks an event id: a DLQ replayed after the fix is handled."""
+    register(registry, spec)
+    produce(spec, kafka_config, registry, ["ok", "bad"])
+    store = InMemoryIdempotencyStore(ttl=60)
+    bootstrap = kafka_config["bootstrap.servers"]
+    handled: list[str] = []
+    with Consumer(spec, kafka_config, registry, group_id="replay", idempotency=store) as consumer:
+        stats = consumer.run(fail_on("bad"), max_messages=2, idle_timeout=10)
+        assert (stats.handled, stats.dead_lettered) == (1, 1)
+        [dead] = read_topic(bootstrap, f"{spec.name}-dlq", 1)
+        # the bug is fixed: the DLQ goes back onto the topic, bytes and key unchanged
+        replayer = confluent_kafka.Producer(kafka_config)
+        replayer.produce(spec.name, value=dead.value(), key=dead.key())
+        assert replayer.flush(10) == 0
+        stats = consumer.run(
+            lambda e: handled.append(e.payload.order_id), max_messages=1, idle_timeout=10
+        )
+    assert handled == ["bad"] and stats.duplicates == 0
+
+
+@pytest.mark.slow
+def test_handler_past_max_poll_interval_redelivers_instead_of_crashing(
+    registry: SchemaRegistryClient, spec: TopicSpec[Any], kafka_config: dict[str, Any]
+) -> None:
+    """A batch that outlives max.poll.interval.ms loses its partitions: the commit fails with
+    UNKNOWN_MEMBER_ID. That used to escape from run() as a KafkaException; now the consumer
+    rejoins, the batch comes again and the idempotency store skips what was handled."""
+    register(registry, spec)
+    with Producer(spec, kafka_config, registry) as producer:
+        for order_id in ["o-0", "o-1", "o-2", "o-3"]:
+            producer.send(OrderCancelled(order_id=order_id), key="same")
+    config = {
+        **kafka_config,
+        "session.timeout.ms": 6000,
+        "heartbeat.interval.ms": 500,
+        "max.poll.interval.ms": 6000,
+    }
+    calls: list[str] = []
+
+    def slow_once(event: ConsumedEvent[Any]) -> None:
+        calls.append(event.payload.order_id)
+        if len(calls) == 2:
+            time.sleep(8)
+
+    store = InMemoryIdempotencyStore()
+    with Consumer(spec, config, registry, group_id="slow", idempotency=store) as consumer:
+        stats = consumer.run(slow_once, max_messages=8, idle_timeout=20)
+    assert calls == ["o-0", "o-1", "o-2", "o-3"]
+    assert (stats.handled, stats.duplicates) == (4, 4)
+    assert list(committed(kafka_config["bootstrap.servers"], "slow", spec.name).values()) == [4]

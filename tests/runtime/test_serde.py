@@ -120,7 +120,7 @@ def test_undecodable_values(registry: SchemaRegistryClient, spec: TopicSpec[Any]
     serde = TopicSerde(spec, registry)
     with pytest.raises(FramingError):
         serde.deserialize_value(b"plain text")
-    with pytest.raises(DeserializationError, match="schema id 999 is not in the registry"):
+    with pytest.raises(DeserializationError, match="schema id 999 is not in the schema registry"):
         serde.deserialize_value(frame(999, b""))
     good = serde.serialize_value(envelope(EVENTS[0]))
     with pytest.raises(DeserializationError, match="cannot decode"):

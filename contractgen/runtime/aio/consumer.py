@@ -18,7 +18,12 @@ from contractgen.runtime.dead_letter import (
     dead_letter_write_error,
 )
 from contractgen.runtime.headers import received_headers
-from contractgen.runtime.idempotency import IdempotencyStore
+from contractgen.runtime.idempotency import (
+    AsyncIdempotencyStore,
+    IdempotencyStore,
+    mark_async,
+    seen_async,
+)
 from contractgen.runtime.model import P
 from contractgen.runtime.pipeline import ConsumedEvent, ConsumerStats, Pipeline, RawMessage
 from contractgen.runtime.registry import SchemaRegistry
@@ -44,8 +49,9 @@ class AsyncConsumer(Generic[P]):
     """Consumes one topic's envelopes in a consumer group.
 
     `config` holds AIOKafkaConsumer keyword arguments (bootstrap_servers=..., ...). Construct it
-    inside a running event loop (aiokafka's rule). Schema lookups by id (once per id) are
-    blocking registry calls.
+    inside a running event loop (aiokafka's rule). Writer-schema lookups (once per schema id)
+    run in a worker thread. `idempotency` takes an async store (awaited) or a sync one (called on
+    the event loop: keep those to in-memory ones).
     """
 
     def __init__(
@@ -57,15 +63,17 @@ class AsyncConsumer(Generic[P]):
         group_id: str,
         auto_offset_reset: str = "earliest",
         dead_letter: DeadLetterPolicy | None = DeadLetterPolicy(),  # noqa: B008 - frozen
-        idempotency: IdempotencyStore | None = None,
+        idempotency: IdempotencyStore | AsyncIdempotencyStore | None = None,
         batch_size: int = 100,
         poll_timeout: float = 0.5,
     ) -> None:
         self.spec = spec
-        self._pipeline = Pipeline(TopicSerde(spec, registry), dead_letter, idempotency)
+        self._pipeline = Pipeline(TopicSerde(spec, registry), dead_letter)
+        self._store = idempotency
         self._batch_size = batch_size
         self._poll_timeout_ms = int(poll_timeout * 1000)
         self._running = False
+        self._closed = False
         self._batch_lock = asyncio.Lock()
         kafka = aiokafka()
         self._kafka = kafka
@@ -91,6 +99,8 @@ class AsyncConsumer(Generic[P]):
         self._dlq_config = {
             **connection_settings(config),
             **PRODUCER_DEFAULTS,
+            # a request (and a batch with no leader) fails when our wait for it does
+            "request_timeout_ms": int((dead_letter.timeout if dead_letter else 30) * 1000),
             **(dead_letter.producer_config if dead_letter else {}),
         }
         self._dlq_producer: Any = None
@@ -149,14 +159,13 @@ class AsyncConsumer(Generic[P]):
                 for record in batch:
                     if not self._running:
                         break
-                    raw = raw_message(record)
-                    event = pipeline.decode(raw)
+                    event = await self._decode(raw_message(record))
                     if isinstance(event, FailedMessage):
                         await self._dead_letter(event)
-                        pipeline.dead_lettered(None)
-                    elif not pipeline.is_duplicate(event):
+                        pipeline.dead_lettered()
+                    elif not await self._is_duplicate(event):
                         yield event
-                        pipeline.succeeded(event)
+                        await self._succeeded(event)
                     handled.append(record)
 
     async def _fetch(self, idle_timeout: float | None) -> list[Any]:
@@ -189,21 +198,37 @@ class AsyncConsumer(Generic[P]):
         self._running = False
 
     async def _process(self, raw: RawMessage, handler: AsyncHandler[P]) -> None:
-        pipeline = self._pipeline
-        event = pipeline.decode(raw)
+        event = await self._decode(raw)
         if isinstance(event, FailedMessage):
             await self._dead_letter(event)
-            pipeline.dead_lettered(None)
+            self._pipeline.dead_lettered()
             return
-        if pipeline.is_duplicate(event):
+        if await self._is_duplicate(event):
             return
         try:
             await handler(event)
         except Exception as exc:
             await self._dead_letter(raw.failed(exc, event.schema_id))
-            pipeline.dead_lettered(event)
+            self._pipeline.dead_lettered()
         else:
-            pipeline.succeeded(event)
+            await self._succeeded(event)
+
+    async def _decode(self, raw: RawMessage) -> ConsumedEvent[P] | FailedMessage:
+        """Decode off the event loop when a writer schema must be fetched (once per id)."""
+        if self._pipeline.needs_registry(raw):
+            return await asyncio.to_thread(self._pipeline.decode, raw)
+        return self._pipeline.decode(raw)
+
+    async def _is_duplicate(self, event: ConsumedEvent[P]) -> bool:
+        if self._store is not None and await seen_async(self._store, event.envelope.event_id):
+            self._pipeline.skipped_duplicate()
+            return True
+        return False
+
+    async def _succeeded(self, event: ConsumedEvent[P]) -> None:
+        if self._store is not None:
+            await mark_async(self._store, event.envelope.event_id)
+        self._pipeline.succeeded()
 
     async def _dead_letter(self, failed: FailedMessage) -> None:
         topic = self._pipeline.reject(failed)
@@ -212,7 +237,11 @@ class AsyncConsumer(Generic[P]):
         try:
             if self._dlq_producer is None:
                 producer = self._kafka.AIOKafkaProducer(**self._dlq_config)
-                await asyncio.wait_for(producer.start(), policy.timeout)
+                try:
+                    await asyncio.wait_for(producer.start(), policy.timeout)
+                except BaseException:
+                    await producer.stop()  # else it is left unclosed, with its connections
+                    raise
                 self._dlq_producer = producer
             await asyncio.wait_for(
                 self._dlq_producer.send_and_wait(
@@ -237,6 +266,12 @@ class AsyncConsumer(Generic[P]):
             self._consumer.seek(tp, offset)
 
     async def close(self) -> None:
+        """Commit what an `async for` handled, leave the group, stop the DLQ producer;
+        idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self._running = False
         if self._iteration is not None:  # commits what an `async for` handled
             await self._iteration.aclose()
         await self._consumer.stop()
