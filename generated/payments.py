@@ -8,6 +8,7 @@ from typing import Any, TypeAlias
 
 from contractgen.runtime import (
     AsyncConsumer,
+    AsyncIdempotencyStore,
     AsyncProducer,
     Consumer,
     DeadLetterPolicy,
@@ -165,7 +166,7 @@ class PaymentsAsyncConsumer(AsyncConsumer[PaymentsEvent]):
         group_id: str,
         auto_offset_reset: str = "earliest",
         dead_letter: DeadLetterPolicy | None = _DEFAULT_DEAD_LETTER,
-        idempotency: IdempotencyStore | None = None,
+        idempotency: IdempotencyStore | AsyncIdempotencyStore | None = None,
         batch_size: int = 100,
         poll_timeout: float = 0.5,
     ) -> None:

@@ -4,6 +4,7 @@ consumer, through the generated TopicSpec and envelope schema."""
 from __future__ import annotations
 
 import inspect
+import typing
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -44,6 +45,9 @@ def test_bound_clients_keep_the_runtime_signatures(kind: str) -> None:
     bound = inspect.signature(getattr(orders, f"Orders{kind}").__init__).parameters
     expected = [(p.name, p.kind, p.default) for p in base.values() if p.name != "spec"]
     assert [(p.name, p.kind, p.default) for p in bound.values()] == expected
+    base_hints = typing.get_type_hints(getattr(runtime, kind).__init__)
+    bound_hints = typing.get_type_hints(getattr(orders, f"Orders{kind}").__init__)
+    assert {k: v for k, v in base_hints.items() if k != "spec"} == bound_hints
 
 
 @pytest.mark.kafka
