@@ -71,3 +71,10 @@ def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:
     assert "README.md" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
     assert (tmp_path / "README.md").read_text() == "mine\n"
+
+
+def test_a_bad_package_name_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["init", "--package", "bad-name", str(tmp_path / "new")])
+    assert result.exit_code == 2
+    assert "'bad-name' is not a dotted Python name" in result.output
+    assert not (tmp_path / "new").exists()
