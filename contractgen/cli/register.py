@@ -32,7 +32,14 @@ def _show_progress() -> bool:
     help="Register named types from other files as their own subjects (by full name), "
     "referenced, instead of inlining them.",
 )
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the plan and what was applied, with the registry's messages for BLOCKED subjects.",
+)
 @click.pass_context
 def register(
     ctx: click.Context, *, dry_run: bool, allow_revert: bool, references: bool, output: str
