@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from contractgen.config_file import PYPROJECT_FILE, Keys, TomlSource, fail
 from contractgen.diagnostics import ContractError, Diagnostic
@@ -279,11 +280,28 @@ class _Reader:
             return None
 
     def registry(self, table: Mapping[str, Any]) -> RegistryConfig:
-        overridden = next((self.env[var] for var in URL_ENV_VARS if self.env.get(var)), None)
-        if overridden is not None:
-            url = _anchor_embedded(overridden, self.cwd)
-        else:
-            url = _anchor_embedded(table.get("url", DEFAULT_REGISTRY_URL), self.source.path.parent)
+        url = _anchor_embedded(DEFAULT_REGISTRY_URL, self.source.path.parent)
+        # The first variable that is set wins. CI sets one to "" when its secret is missing:
+        # falling back to the config's registry (often an empty embedded one) would then pass
+        # every check silently, so a set but empty variable is an error.
+        var = next((v for v in URL_ENV_VARS if v in self.env), None)
+        if var is not None:
+            value = self.env[var]
+            if not value.strip():
+                empty = (
+                    f"{var} is set but empty: set it to your registry's URL, or unset it to use "
+                    "the config's registry"
+                )
+                self.problems.append(Diagnostic("CFG005", empty))
+            elif problem := registry_url_problem(value):
+                self.problems.append(Diagnostic("CFG005", f"{var} {problem}"))
+            else:
+                url = _anchor_embedded(value.strip(), self.cwd)
+        elif "url" in table:
+            if wrong := registry_url_problem(table["url"]):
+                self.error("CFG005", ("registry", "url"), f"`registry.url` {wrong}")
+            else:
+                url = _anchor_embedded(table["url"], self.source.path.parent)
         credentials = Credentials(
             user=self.env.get("CONTRACTGEN_REGISTRY_USER") or None,
             password=self.env.get("CONTRACTGEN_REGISTRY_PASSWORD") or None,
@@ -334,6 +352,34 @@ class _Reader:
                 )
             )
         return tuple(topics)
+
+
+def registry_url_problem(url: str) -> str | None:
+    """What is wrong with a registry URL, as the end of a sentence naming where it came from;
+    None when it is `embedded:<file>` or one or more comma-separated http(s) URLs."""
+    accepted = (
+        "expected embedded:<file> or http(s)://host[:port][/path] (comma-separated for several)"
+    )
+    if url.startswith(EMBEDDED_SCHEME):
+        if url.removeprefix(EMBEDDED_SCHEME).strip():
+            return None
+        return "is 'embedded:' with no file: expected embedded:<file>, e.g. embedded:registry.db"
+    for one in url.split(","):
+        try:
+            parts = urlsplit(one.strip())
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            valid = False
+        if not valid:
+            return f"is {_shorten(url)!r}: {accepted}"
+    return None
+
+
+def _shorten(url: str, limit: int = 80) -> str:
+    """`url` fit for a message: userinfo (a password, perhaps) masked, at most `limit` chars."""
+    shown = re.sub(r"[^/,@\s]+@", "***@", url)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int]:

@@ -313,3 +313,53 @@ def test_every_problem_is_reported_at_once_in_file_order(tmp_path: Path) -> None
         "contractgen.toml:2:1",
         "contractgen.toml:3:1",
     ]
+
+
+@pytest.mark.parametrize("var", ["CONTRACTGEN_REGISTRY_URL", "SCHEMA_REGISTRY_URL"])
+def test_a_url_variable_set_but_empty_is_an_error(tmp_path: Path, var: str) -> None:
+    # GitHub Actions sets `${{ secrets.X }}` to "" when the secret is missing: falling back to
+    # the config's (empty, embedded) registry would pass every check.
+    with pytest.raises(ContractError) as raised:
+        load(tmp_path, "", {var: ""})
+    assert [str(d) for d in raised.value.diagnostics] == [
+        f"CFG005 {var} is set but empty: set it to your registry's URL, or unset it to use the "
+        "config's registry"
+    ]
+
+
+def test_the_first_url_variable_set_wins(tmp_path: Path) -> None:
+    env = {"CONTRACTGEN_REGISTRY_URL": "http://a:8081", "SCHEMA_REGISTRY_URL": ""}
+    assert load(tmp_path, "", env).registry.url == "http://a:8081"
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://127.0.0.1:9", "notaurl", "http://", "http://host:port", "http://a,ftp://b"]
+)
+def test_a_registry_url_that_is_not_http_or_embedded(tmp_path: Path, url: str) -> None:
+    with pytest.raises(ContractError) as raised:
+        load(tmp_path, "", {"CONTRACTGEN_REGISTRY_URL": url})
+    (diagnostic,) = raised.value.diagnostics
+    assert str(diagnostic) == (
+        f"CFG005 CONTRACTGEN_REGISTRY_URL is {url!r}: expected embedded:<file> or "
+        "http(s)://host[:port][/path] (comma-separated for several)"
+    )
+
+
+def test_a_bad_registry_url_in_the_config_points_at_the_key(tmp_path: Path) -> None:
+    diagnostic = only(tmp_path, '[registry]\nurl = "embedded:"\n')
+    assert str(diagnostic) == (
+        "contractgen.toml:2:1: CFG005 `registry.url` is 'embedded:' with no file: expected "
+        "embedded:<file>, e.g. embedded:registry.db"
+    )
+
+
+def test_a_bad_registry_url_never_shows_a_password(tmp_path: Path) -> None:
+    with pytest.raises(ContractError) as raised:
+        load(tmp_path, "", {"SCHEMA_REGISTRY_URL": "htp://svc:s3cret@registry:8081"})
+    assert "s3cret" not in str(raised.value)
+    assert "'htp://***@registry:8081'" in str(raised.value)
+
+
+def test_valid_registry_urls(tmp_path: Path) -> None:
+    for url in ("http://r:8081", "https://u:p@r/prefix", "http://a:8081, http://b:8081"):
+        assert load(tmp_path, "", {"SCHEMA_REGISTRY_URL": url}).registry.url == url

@@ -33,7 +33,8 @@ class SourceText:
                 [
                     Diagnostic(
                         MALFORMED_JSON,
-                        f"malformed JSON: {error.msg}; fix the JSON syntax at this position",
+                        f"malformed JSON: {_json_message(error.msg)}; fix the JSON syntax at "
+                        "this position",
                         where,
                     )
                 ]
@@ -50,6 +51,11 @@ class SourceText:
             return Location(self.file, pointer, 0, 0)
         line = bisect_right(self._line_starts, offset)
         return Location(self.file, pointer, line, offset - self._line_starts[line - 1] + 1)
+
+
+def _json_message(message: str) -> str:
+    """Python's message without its dangling "at" / "starting at" (it expects a position after)."""
+    return re.sub(r"\s+(?:starting\s+)?at$", "", message)
 
 
 def escape_pointer_token(token: str | int) -> str:

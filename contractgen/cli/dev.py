@@ -1,27 +1,38 @@
 """`contractgen dev`: the embedded registry and a Kafka mock cluster, no Docker and no Java.
 
 It registers the project's contracts first (producers look schemas up, they never register them),
-prints the addresses, writes them to an env file that scripts can source, and runs until
-interrupted.
+prints the addresses and a line per subject it registered or changed, writes the addresses to an
+env file that scripts can source, and runs until interrupted. The env file is removed when it stops
+(Ctrl-C, SIGTERM, SIGHUP or an error), so a shell sourcing it later never points at a dead registry.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import errno
 import signal
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import click
+import confluent_kafka
 
 from contractgen.config import find_config, load_config
 from contractgen.dev.mock_cluster import MockKafkaCluster
 from contractgen.project import load_project
 from contractgen.registry.connect import open_client
 from contractgen.registry.embedded.server import serve_in_thread
-from contractgen.registry.plan import apply, plan
+from contractgen.registry.plan import Action, PlanRefused, apply, plan
+from contractgen.registry.render import render_text
 from contractgen.registry.targets import targets
 
 DEFAULT_STORE = Path(".contractgen/registry.db")
+# DESIGN.md §9 exit codes
+EXIT_REFUSED = 1
+EXIT_INFRASTRUCTURE = 3
 
 
 def _store(config_path: Path | None, store: Path | None) -> Path:
@@ -35,15 +46,107 @@ def _store(config_path: Path | None, store: Path | None) -> Path:
     return DEFAULT_STORE
 
 
-def _register(config_path: Path | None, url: str) -> int:
-    """Register the project's contracts in the local registry; the number of subjects."""
+def _register(config_path: Path | None, url: str, store_path: Path) -> tuple[str, list[str]]:
+    """Register the project's contracts in the local registry.
+
+    Returns a summary and a line per subject registered or changed (the plan rendering of
+    `contractgen register`). A plan the registry refuses (a work-tree schema
+    incompatible with what the store already holds) is shown, then exits 1.
+    """
     project = load_project(config_path)
     client = open_client(url)
     try:
-        apply(client, plan(client, targets(project.contracts, references=False)))
+        the_plan = plan(client, targets(project.contracts, references=False))
+        try:
+            outcomes = apply(client, the_plan)
+        except PlanRefused as error:
+            click.echo(
+                render_text(the_plan, None, dry_run=False, allow_revert=False), nl=False, err=True
+            )
+            click.echo(
+                f"error: dev: {error}. Fix the schema, or start from an empty registry with "
+                f"--store (another file) or by deleting {store_path}.",
+                err=True,
+            )
+            raise SystemExit(EXIT_REFUSED) from None
     finally:
         client.close()
-    return len(project.contracts.contracts())
+    total = len(the_plan.steps)
+    changed = tuple(s for s in the_plan.steps if s.actions != (Action.NOOP,))
+    if not changed:
+        return f"{total} subjects, all up to date", []
+    names = {s.subject for s in changed}
+    shown = render_text(
+        dataclasses.replace(the_plan, steps=changed),
+        [o for o in outcomes if o.step.subject in names],
+        dry_run=False,
+        allow_revert=False,
+    )
+    # the rendering's first line names the registry and its last one sums up: both said here
+    return f"{total} subjects, {len(changed)} registered or changed", shown.splitlines()[1:-1]
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM and SIGHUP set `stop` (so cleanup runs); the previous handlers come back after."""
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+@contextlib.contextmanager
+def _env_file(path: Path, variables: dict[str, str]) -> Iterator[None]:
+    """Write the variables as `export` lines; remove the file on the way out (if still ours)."""
+    content = "".join(f"export {k}={v}\n" for k, v in variables.items())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content)
+    try:
+        yield
+    finally:
+        # another `dev` may have written its own addresses there since: leave those
+        with contextlib.suppress(OSError):
+            if path.read_text() == content:
+                path.unlink()
+
+
+@contextlib.contextmanager
+def _registry(store_path: Path, host: str, port: int) -> Iterator[str]:
+    """The embedded registry's URL; a port that can't be bound exits 3 with what to do."""
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(serve_in_thread(store_path, host, port))
+        except OSError as error:
+            reason = error.strerror or str(error)
+            if error.errno == errno.EADDRINUSE:
+                hint = "stop what uses it, or pass --registry-port 0 (any free port) or another one"
+            else:
+                hint = "check --host and --registry-port (0 picks a free port)"
+            click.echo(
+                f"error: dev: cannot listen on {host}:{port} for the schema registry: {reason}; "
+                f"{hint}.",
+                err=True,
+            )
+            raise SystemExit(EXIT_INFRASTRUCTURE) from None
+        yield url
+
+
+def _cluster(brokers: int) -> MockKafkaCluster:
+    try:
+        return MockKafkaCluster(brokers)
+    except confluent_kafka.KafkaException as error:
+        click.echo(
+            f"error: dev: the mock Kafka cluster did not start: "
+            f"{error.args[0] if error.args else error}; try again, or with --brokers 1.",
+            err=True,
+        )
+        raise SystemExit(EXIT_INFRASTRUCTURE) from None
 
 
 @click.command()
@@ -56,7 +159,7 @@ def _register(config_path: Path | None, url: str) -> int:
               help="Register the project's contracts before serving.")  # fmt: skip
 @click.option("--env-file", type=click.Path(dir_okay=False, path_type=Path),
               default=Path(".contractgen/dev.env"), show_default=True,
-              help="Where to write the addresses as shell variables.")  # fmt: skip
+              help="Where to write the addresses for shells (removed on exit).")  # fmt: skip
 @click.pass_context
 def dev(
     ctx: click.Context,
@@ -73,24 +176,25 @@ def dev(
     store_path = _store(config_path, store)
     store_path.parent.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with serve_in_thread(store_path, host, registry_port) as url, MockKafkaCluster(
-        brokers
-    ) as cluster:
-        registered = _register(config_path, url) if register_contracts else 0
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_stop_on_signals(stop))
+        url = stack.enter_context(_registry(store_path, host, registry_port))
+        cluster = stack.enter_context(_cluster(brokers))
+        subjects, changes = "nothing registered", list[str]()
+        if register_contracts:
+            subjects, changes = _register(config_path, url, store_path)
         variables = {
             "CONTRACTGEN_REGISTRY_URL": url,
             "SCHEMA_REGISTRY_URL": url,
             "KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrap_servers,
         }
-        env_file.parent.mkdir(parents=True, exist_ok=True)
-        env_file.write_text("".join(f"export {k}={v}\n" for k, v in variables.items()))
-        click.echo(f"schema registry:   {url}  ({store_path}, {registered} subjects registered)")
+        stack.enter_context(_env_file(env_file, variables))
+        click.echo(f"schema registry:   {url}  ({store_path}, {subjects})")
+        for line in changes:
+            click.echo(line)
         click.echo(f"bootstrap servers: {cluster.bootstrap_servers}")
         click.echo(f"environment:       . {env_file}")
         click.echo("Ctrl-C stops both.", err=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             while not stop.wait(0.5):
                 pass
-        except KeyboardInterrupt:
-            pass

@@ -7,7 +7,7 @@ import json
 import click
 import confluent_kafka
 
-from contractgen.runtime.lag import PartitionLag, consumer_lag
+from contractgen.runtime.lag import CommittedTopicsUnavailable, PartitionLag, consumer_lag
 
 # DESIGN.md §9 exit codes (main.py maps library errors; this command reports Kafka's itself)
 EXIT_LAGGING = 1
@@ -54,14 +54,21 @@ def lag(
         partitions = consumer_lag(
             bootstrap_servers, group, topic, config={"log_level": 0}, timeout=timeout
         )
-    except confluent_kafka.KafkaException as error:
+    except CommittedTopicsUnavailable as error:
         click.echo(
-            f"error: kafka: cannot read offsets of group {group!r} from {bootstrap_servers}: "
-            f"{error.args[0] if error.args else error}. Check --bootstrap-servers and that the "
-            "brokers are up.",
+            f"error: kafka: {bootstrap_servers}: {_reason(error)}. Pass --topic TOPIC (this "
+            "cluster may not answer that request), or check that the brokers are up.",
             err=True,
         )
-        raise SystemExit(EXIT_UNREACHABLE) from error
+        raise SystemExit(EXIT_UNREACHABLE) from None
+    except (confluent_kafka.KafkaException, TimeoutError) as error:
+        exists = "" if topic is None else f" and that topic {topic!r} exists"
+        click.echo(
+            f"error: kafka: cannot read offsets of group {group!r} from {bootstrap_servers}: "
+            f"{_reason(error)}. Check --bootstrap-servers, that the brokers are up{exists}.",
+            err=True,
+        )
+        raise SystemExit(EXIT_UNREACHABLE) from None
     total = sum(p.lag for p in partitions)
     lagging = max_lag is not None and total > max_lag
     if output_format == "json":
@@ -72,6 +79,20 @@ def lag(
         raise SystemExit(EXIT_LAGGING)
 
 
+def _reason(error: BaseException) -> str:
+    """The Kafka error's own words (KafkaError.str()), not its repr."""
+    first = error.args[0] if error.args else None
+    if isinstance(first, confluent_kafka.KafkaError):
+        return str(first.str())
+    return str(first or type(error).__name__)
+
+
+def _uncommitted_topics(partitions: list[PartitionLag]) -> list[str]:
+    """Topics on which the group committed nothing at all (a typo in --group, say)."""
+    topics = dict.fromkeys(p.topic for p in partitions)
+    return [t for t in topics if all(p.committed is None for p in partitions if p.topic == t)]
+
+
 def _json(
     group: str, partitions: list[PartitionLag], total: int, max_lag: int | None, lagging: bool
 ) -> dict[str, object]:
@@ -80,6 +101,7 @@ def _json(
         "total_lag": total,
         "max_lag": max_lag,
         "ok": not lagging,
+        "uncommitted_topics": _uncommitted_topics(partitions),
         "partitions": [
             {
                 "topic": p.topic,
@@ -106,5 +128,10 @@ def _text(
         for p in partitions
     )
     verdict = "" if max_lag is None else f" (max {max_lag}: {'LAGGING' if lagging else 'ok'})"
+    lines.extend(
+        f"note: group {group} has no committed offsets on {t}: lag counts from the log start "
+        "(check the group id)"
+        for t in _uncommitted_topics(partitions)
+    )
     lines.append(f"group {group}: total lag {total}{verdict}")
     return lines

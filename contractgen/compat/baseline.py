@@ -86,10 +86,21 @@ class GitBaseline:
     """The repository at a ref; with `full`, every distinct version along its first-parent line."""
 
     def __init__(self, git: Git, config: Config, ref: str | None = None) -> None:
-        """`ref` None: the merge base of HEAD with the default branch."""
+        """`ref` None: the merge base of HEAD with the default branch.
+
+        Before the repository's first commit there is no previous version: every subject is new
+        (so a pre-commit hook works on the very first commit).
+        """
         self.git = git
+        git.ensure_repository()
+        self._commit: str | None
         if ref is None:
-            self._name, self._commit = git.merge_base()
+            if git.has_commits():
+                self._name, self._commit = git.merge_base()
+            else:
+                self._name, self._commit = "merge-base", None
+        elif git.unborn(ref):
+            self._name, self._commit = ref, None
         else:
             self._name, self._commit = ref, git.resolve(ref)
         top = git.toplevel().resolve()
@@ -100,12 +111,22 @@ class GitBaseline:
 
     @property
     def label(self) -> str:
-        return self._at(self._commit)
+        """`git:REF@commit`: the commit the ref resolves to, whichever commit last changed the
+        schemas."""
+        if self._commit is None:
+            return f"git:{self._name} (no commits yet)"
+        return f"git:{self._name}@{self._commit[:7]}"
 
     def _at(self, commit: str) -> str:
-        return f"git:{self._name}@{commit[:7]}"
+        """A version's label: the ref's, and where the version comes from when that is an
+        earlier commit (`git:HEAD@b163d41 (version from c53a4b7)`)."""
+        if commit == self._commit:
+            return self.label
+        return f"{self.label} (version from {commit[:7]})"
 
     def histories(self, *, full: bool) -> Histories:
+        if self._commit is None:
+            return {}
         if not full:
             state = self.state(self._commit)
             return {s: (_version(c, self.label),) for s, c in (state or {}).items()}
@@ -118,7 +139,7 @@ class GitBaseline:
         versions: dict[str, list[HistoryVersion]] = {}
         for commit in reversed(commits):
             # Only the ref itself must load; older states that do not were never contracts.
-            state = self.state(commit, strict=commit == self._commit)
+            state = self.state(commit, strict=commit == commits[0])
             for subject, contract in (state or {}).items():
                 seen = versions.setdefault(subject, [])
                 if all(v.canonical != contract.identity.canonical for v in seen):

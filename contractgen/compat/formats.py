@@ -7,13 +7,15 @@ and ends with a summary line; the others follow their format's conventions.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree
 
 from contractgen import __version__
 from contractgen.compat.findings import Finding, Report, SubjectReport, count
-from contractgen.compat.rules import RULES
+from contractgen.compat.rules import RULES, Category
+from contractgen.ir.model import Location
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 
@@ -24,10 +26,22 @@ def _finding_line(finding: Finding) -> list[str]:
     line = f"  {finding.where}: {status} {finding.rule}: {finding.message}"
     lines = [f"{line} [{context}]" if context else line]
     if finding.previous_location is not None:
-        lines.append(f"      previous: {finding.previous_location}")
+        lines.append(f"      previous: {_previous(finding.previous_location)}")
     if finding.hint:
         lines.append(f"      hint: {finding.hint}")
     return lines
+
+
+_REGISTERED = re.compile(r".+ version \d+")
+"""How `registry.history` names a registered version it parsed: `orders-value version 3`."""
+
+
+def _previous(location: Location) -> str:
+    """`file:line:col` of a previous version's file; for a version read from a registry (no
+    file, the schema on one line) its name and the JSON pointer instead."""
+    if _REGISTERED.fullmatch(location.file):
+        return f"{location.file}, at {location.pointer or '/'}"
+    return str(location)
 
 
 def _heading(subject: SubjectReport) -> str:
@@ -45,12 +59,28 @@ def summary(report: Report) -> str:
     counts = count(report.findings)
     statuses = [s.status for s in report.subjects]
     checked = sum(1 for s in statuses if s in ("checked", "unchanged"))
-    verdict = "compatible" if report.is_compatible else "INCOMPATIBLE"
+    verdict = _verdict(report)
     return (
         f"{len(statuses)} subject(s): {checked} checked, {statuses.count('new')} new, "
         f"{statuses.count('removed')} removed; {counts['errors']} error(s), "
         f"{counts['warnings']} warning(s), {counts['accepted']} accepted: {verdict}"
     )
+
+
+_FAILED_AS = {Category.LINT: "lint", Category.CHECK: "subjects", Category.ALLOWLIST: "allowlist"}
+"""How a failure that is not a wire incompatibility is named in the summary, in this order."""
+
+
+def _verdict(report: Report) -> str:
+    """`compatible`; `INCOMPATIBLE` when a wire rule failed (or the registry refused the schema);
+    else `FAILED (...)` naming what failed: lint errors, subject rules, the allowlist."""
+    failing = [f for f in report.findings if f.fails]
+    if not failing:
+        return "compatible"
+    categories = {RULES[f.rule].category if f.rule in RULES else Category.CHECK for f in failing}
+    if Category.WIRE in categories or any(f.rule == "registry-disagrees" for f in failing):
+        return "INCOMPATIBLE"
+    return f"FAILED ({', '.join(name for c, name in _FAILED_AS.items() if c in categories)})"
 
 
 def render_text(report: Report) -> str:

@@ -12,7 +12,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from contractgen.config import EMBEDDED_SCHEME, Credentials, RegistryConfig
+from contractgen.config import EMBEDDED_SCHEME, Credentials, RegistryConfig, registry_url_problem
+from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.registry.client import RegistryClient
 from contractgen.registry.embedded.client import EmbeddedRegistryClient
 from contractgen.registry.http import HttpRegistryClient
@@ -80,6 +81,10 @@ def open_client(
                 token=env.get("CONTRACTGEN_REGISTRY_TOKEN") or None,
             ),
         )
+    # The config validates the URLs it reads; this catches one handed over directly, which
+    # confluent-kafka would reject with a bare ValueError.
+    if problem := registry_url_problem(registry.url):
+        raise ContractError([Diagnostic("CFG005", f"the registry URL {problem}")])
     if registry.url.startswith(EMBEDDED_SCHEME):
         return EmbeddedRegistryClient(registry.url.removeprefix(EMBEDDED_SCHEME))
     conf, redactor = http_conf(

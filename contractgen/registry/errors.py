@@ -25,6 +25,19 @@ class RegistryUnreachable(Exception):  # noqa: N818 - the name says what happene
     """
 
 
+class NotARegistry(RegistryUnreachable):
+    """The server answered, but not as a Schema Registry does (an HTML page, a proxy's error).
+
+    Exit code 3 like an unreachable registry: the URL, or what is behind it, needs fixing.
+    """
+
+
+def excerpt(body: str, limit: int = 120) -> str:
+    """At most `limit` characters of `body`, on one line (whitespace runs collapsed)."""
+    one_line = " ".join(body.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
 class RegistryAuthError(RegistryError):
     """401/403: the credentials are missing, wrong, or lack the permission for the request."""
 

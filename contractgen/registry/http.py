@@ -13,6 +13,8 @@ read as Confluent's answers. Verdicts and codes are used, never a registry's wor
 
 from __future__ import annotations
 
+import ast
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
@@ -25,7 +27,13 @@ from confluent_kafka.schema_registry.error import SchemaRegistryError
 from contractgen.ir.model import Level
 from contractgen.registry.client import RegisteredVersion, Verdict, VersionSpec
 from contractgen.registry.embedded.store import Reference
-from contractgen.registry.errors import RegistryAuthError, RegistryError, RegistryUnreachable
+from contractgen.registry.errors import (
+    NotARegistry,
+    RegistryAuthError,
+    RegistryError,
+    RegistryUnreachable,
+    excerpt,
+)
 from contractgen.registry.redact import Redactor
 
 try:  # the HTTP library confluent-kafka itself uses (httpx2 from 2.16, httpx before)
@@ -36,6 +44,20 @@ except ImportError:  # pragma: no cover - older confluent-kafka
 _TransportError: type[Exception] = _confluent_httpx.TransportError
 _T = TypeVar("_T")
 _ABSENT = (40401, 40402, 40403, 40408)
+_UNKNOWN_ERROR = "Unknown Schema Registry Error: "
+"""confluent-kafka's message for an error answer without a registry's JSON body (`+ str(bytes)`)."""
+
+
+def _body_text(message: str) -> str:
+    """The body confluent-kafka quotes after `_UNKNOWN_ERROR` (as a bytes repr), as text."""
+    if not message.startswith(_UNKNOWN_ERROR):
+        return message
+    quoted = message.removeprefix(_UNKNOWN_ERROR)
+    try:
+        body = ast.literal_eval(quoted)
+    except (ValueError, SyntaxError):
+        return quoted
+    return body.decode("utf-8", "replace") if isinstance(body, bytes) else quoted
 
 
 def _path(subject: str) -> str:
@@ -68,13 +90,26 @@ class HttpRegistryClient:
     def display_url(self) -> str:
         return self._redact.url(self.url)
 
+    def _not_a_registry(self, answer: str, body: str) -> NotARegistry:
+        shown = excerpt(self._redact.text(body)) or "an empty body"
+        return NotARegistry(
+            f"the server at {self.display_url} answered {answer}, not as a Schema Registry does "
+            f"({shown!r}): it does not look like a Schema Registry; check the registry URL "
+            "(CONTRACTGEN_REGISTRY_URL, SCHEMA_REGISTRY_URL or `registry.url`) and that the "
+            "registry behind it is up"
+        )
+
     @contextmanager
     def _errors(self) -> Iterator[None]:
         try:
             yield
         except SchemaRegistryError as exc:
-            message = self._redact.text(str(exc.error_message))
             status = int(exc.http_status_code)
+            if not isinstance(exc.error_code, int) or exc.error_code < 0:
+                # No `{"error_code", "message"}` body: an HTML page, a proxy's error, ...
+                body = _body_text(str(exc.error_message or ""))
+                raise self._not_a_registry(f"HTTP {status}", body) from None
+            message = self._redact.text(str(exc.error_message))
             if status in (401, 403):
                 what = "rejected the credentials" if status == 401 else "denied the request"
                 raise RegistryAuthError(
@@ -86,6 +121,8 @@ class HttpRegistryClient:
                 ) from None
             code = 40901 if status == 409 else int(exc.error_code)
             raise RegistryError(status, code, message) from None
+        except json.JSONDecodeError as exc:  # a success status with a body that is not JSON
+            raise self._not_a_registry("with a body that is not JSON", exc.doc) from None
         except _TransportError as exc:
             detail = self._redact.text(f"{type(exc).__name__}: {exc}")
             raise RegistryUnreachable(

@@ -39,6 +39,25 @@ class Git:
             raise GitError(f"`git {' '.join(args)}` failed: {detail}")
         return done.stdout if done.returncode == 0 else b""
 
+    def ensure_repository(self) -> None:
+        """GitError saying so when `cwd` is not inside a git work tree."""
+        inside = self.run("rev-parse", "--is-inside-work-tree", check=False).decode().strip()
+        if inside != "true":
+            raise GitError(
+                f"not a git repository ({self.cwd}): run it inside the contracts repository, "
+                "or use --against dir:PATH"
+            )
+
+    def unborn(self, ref: str) -> bool:
+        """Whether `ref` is HEAD (or the branch HEAD names) before its first commit."""
+        head = self.run("symbolic-ref", "--quiet", "HEAD", check=False).decode().strip()
+        if not head or self.commit("HEAD") is not None:
+            return False
+        return ref in ("HEAD", "@", head, head.removeprefix("refs/heads/"))
+
+    def has_commits(self) -> bool:
+        return bool(self.run("rev-list", "-n", "1", "--all", check=False).strip())
+
     def toplevel(self) -> Path:
         return Path(self.run("rev-parse", "--show-toplevel").decode().strip())
 

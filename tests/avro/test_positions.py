@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from contractgen.avro.positions import SourceText, pointer_offsets
+from contractgen.diagnostics import ContractError
 
 TEXT = """{
   "type": "record",
@@ -34,3 +37,19 @@ def test_locations_are_one_based_lines_and_columns() -> None:
     assert (where.file, where.line, where.column) == ("x.avsc", 5, 23)
     assert str(source.location("/fields/0/type/1")) == "x.avsc:4:36"
     assert source.location("/nowhere").line == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"type": "record", "name": "Trunc', "1:28: AVRO001 malformed JSON: Unterminated string;"),
+        ('{"name": "a\tb"}', "1:12: AVRO001 malformed JSON: Invalid control character;"),
+        ('{"name": }', "1:10: AVRO001 malformed JSON: Expecting value;"),
+    ],
+)
+def test_malformed_json_messages_do_not_dangle(text: str, expected: str) -> None:
+    # Python's messages end in "at" / "starting at": the position is printed separately.
+    with pytest.raises(ContractError) as raised:
+        SourceText.parse("x.avsc", text)
+    (diagnostic,) = raised.value.diagnostics
+    assert str(diagnostic) == f"x.avsc:{expected} fix the JSON syntax at this position"

@@ -163,7 +163,9 @@ def test_transitive_levels_walk_the_first_parent_history(repo: Path) -> None:
     config = CONFIG.format(level="BACKWARD_TRANSITIVE", extra="")
     first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
     commit(repo, "level", {"contractgen.toml": config})
-    commit(repo, "v2", {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY_DEFAULT)})
+    base = commit(
+        repo, "v2", {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY_DEFAULT)}
+    )
     git(repo, "checkout", "-qb", "feature2")
     write(repo, {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY)})
     code, out, _ = run("--format", "json")
@@ -171,7 +173,7 @@ def test_transitive_levels_walk_the_first_parent_history(repo: Path) -> None:
     [error] = [f for f in findings(out) if f["severity"] == "error"]
     # Version 2 (qty with a default) reads fine; version 1 (no qty, from the first commit;
     # the level change did not make a new version) is the one that fails.
-    assert error["against"] == f"git:merge-base(main)@{first[:7]}"
+    assert error["against"] == f"git:merge-base(main)@{base[:7]} (version from {first[:7]})"
 
 
 def test_shallow_clone_without_the_default_branch(
@@ -281,3 +283,65 @@ def test_removed_event_is_reported(repo: Path) -> None:
     removed = [f["message"] for f in findings(out) if f["rule"] == "event-removed"]
     assert removed == ["event shop.OrderPaid is no longer in the payload union"]
     assert code == 0  # old readers can still read every remaining event
+
+
+def test_the_label_shows_the_commit_the_ref_resolves_to(repo: Path) -> None:
+    # HEAD's last commit does not touch the schemas: the label still names HEAD's commit.
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
+    config = CONFIG.format(level="BACKWARD_TRANSITIVE", extra="")
+    commit(repo, "level", {"contractgen.toml": config})
+    head = commit(repo, "docs", {"README.md": "docs\n"})
+    code, out, err = run("--against", "git:HEAD")
+    assert code == 0, out + err
+    # The version itself comes from the first commit (changing the level made no new one).
+    assert f"unchanged since git:HEAD@{head[:7]} (version from {first[:7]})" in out
+    config = CONFIG.format(level="BACKWARD", extra="")
+    commit(repo, "plain", {"contractgen.toml": config})
+    head = commit(repo, "docs again", {"README.md": "more docs\n"})
+    code, out, err = run("--against", "git:HEAD")
+    assert code == 0, out + err
+    assert f"orders-value (BACKWARD, unchanged since git:HEAD@{head[:7]})" in out
+
+
+def test_outside_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "plain"
+    write(
+        project,
+        {
+            "contractgen.toml": CONFIG.format(level="BACKWARD", extra=""),
+            "schemas/shop/OrderCreated.avsc": record("OrderCreated", ID),
+        },
+    )
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    for against in ("git:HEAD", "git:"):
+        code, out, err = run("--against", against)
+        assert code == 3, out + err
+        assert err == (
+            f"error: not a git repository ({project}): run it inside the contracts repository, "
+            "or use --against dir:PATH\n"
+        )
+
+
+def test_before_the_first_commit_every_subject_is_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "fresh"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write(
+        root,
+        {
+            "contractgen.toml": CONFIG.format(level="BACKWARD_TRANSITIVE", extra=""),
+            "schemas/shop/OrderCreated.avsc": record("OrderCreated", ID),
+        },
+    )
+    git(root, "add", "-A")  # staged, as when a pre-commit hook runs on the first commit
+    monkeypatch.chdir(root)
+    for against in ("git:HEAD", "git:main", "git:"):
+        code, out, err = run("--against", against, "--format", "json")
+        assert code == 0, out + err
+        statuses = {s["subject"]: s["status"] for s in json.loads(out)["subjects"]}
+        assert statuses == {"orders-key": "new", "orders-value": "new"}
+    code, _, err = run("--against", "git:release-9")
+    assert code == 3 and "git ref 'release-9' is not in this clone" in err

@@ -96,3 +96,40 @@ def test_snapshot(output: str) -> None:
         SNAPSHOTS.mkdir(exist_ok=True)
         snapshot.write_text(actual, "utf-8")
     assert actual == snapshot.read_text("utf-8")
+
+
+def _summary(*findings: Finding, extra: tuple[Finding, ...] = ()) -> str:
+    report = Report((SubjectReport("s-value", "checked", "BACKWARD", "v1", findings),), extra)
+    return RENDERERS["text"](report).splitlines()[-1]
+
+
+def test_the_summary_says_what_failed() -> None:
+    wire = Finding("TYPE_MISMATCH", Severity.ERROR, "s-value", "type changed")
+    lint = Finding("enum-without-default", Severity.ERROR, "s-value", "no default")
+    unused = Finding("allowlist-unused", Severity.ERROR, "", "matches nothing")
+    removed = Finding("subject-removed", Severity.ERROR, "s-value", "gone")
+    disagrees = Finding("registry-disagrees", Severity.ERROR, "s-value", "the registry rejects")
+    assert _summary().endswith(": compatible")
+    assert _summary(wire, lint, extra=(unused,)).endswith(": INCOMPATIBLE")
+    assert _summary(disagrees).endswith(": INCOMPATIBLE")
+    # Compatible schemas whose allowlist (or lint) fails: not "INCOMPATIBLE".
+    assert _summary(extra=(unused,)).endswith(": FAILED (allowlist)")
+    assert _summary(lint).endswith(": FAILED (lint)")
+    assert _summary(lint, removed, extra=(unused,)).endswith(": FAILED (lint, subjects, allowlist)")
+    assert _summary(wire.accept("known"), extra=(unused,)).endswith(": FAILED (allowlist)")
+
+
+def test_a_previous_version_from_a_registry_is_named_with_its_pointer() -> None:
+    def previous(location: Location) -> str:
+        finding = Finding(
+            "TYPE_MISMATCH", Severity.ERROR, "orders-value", "type changed",
+            previous_location=location,
+        )  # fmt: skip
+        report = Report((SubjectReport("orders-value", "checked", "BACKWARD", "v1", (finding,)),))
+        [line] = [x for x in RENDERERS["text"](report).splitlines() if "previous:" in x]
+        return line.strip()
+
+    registered = Location("orders-value version 1", "/fields/2/type", 1, 855)
+    assert previous(registered) == "previous: orders-value version 1, at /fields/2/type"
+    in_a_file = Location("schemas/Order.avsc", "/fields/2/type", 9, 5)
+    assert previous(in_a_file) == "previous: schemas/Order.avsc:9:5"

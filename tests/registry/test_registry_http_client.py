@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 import trustme
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from contractgen.diagnostics import ContractError
 from contractgen.ir.model import Level
 from contractgen.registry.connect import open_client
 from contractgen.registry.embedded.app import create_app
@@ -183,3 +184,32 @@ def test_karapace_dialect() -> None:
             client.register("e", V1)
         assert caught.value.error_code == 40901
         client.close()
+
+
+HTML = "<!DOCTYPE HTML>\n<html><head><title>Welcome</title></head><body>" + "x" * 5000 + "</body>"
+
+
+async def _web_page(scope: Scope, receive: Receive, send: Send) -> None:
+    """A web server, not a registry: an HTML page for every path (404 under /config)."""
+    status = 404 if scope["path"].startswith("/config") else 200
+    await HTMLResponse(HTML, status_code=status)(scope, receive, send)
+
+
+def test_a_server_that_is_not_a_registry() -> None:
+    with serve_app_in_thread(_web_page) as url:
+        client = open_client(url, env={}, **FAST)
+        for call in (client.global_level, client.subjects):
+            with pytest.raises(RegistryUnreachable) as caught:
+                call()
+            message = str(caught.value)
+            assert "\n" not in message and "x" * 200 not in message
+            assert "does not look like a Schema Registry" in message
+            assert "'<!DOCTYPE HTML> <html><head><title>Welcome</title>" in message
+            assert "Unknown Schema Registry Error" not in message
+        client.close()
+
+
+def test_open_client_rejects_a_url_that_is_not_http_or_embedded() -> None:
+    with pytest.raises(ContractError) as caught:
+        open_client("ftp://127.0.0.1:9", env={})
+    assert "expected embedded:<file> or http(s)://" in str(caught.value)

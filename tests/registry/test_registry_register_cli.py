@@ -160,7 +160,7 @@ def test_unreachable_registry_exits_3(project: Project) -> None:
     result = CliRunner().invoke(
         main,
         ["--config", str(project.root / "contractgen.toml"), "register", "--dry-run"],
-        env={**env, "CONTRACTGEN_REGISTRY_URL": ""},
+        env={**env, "CONTRACTGEN_REGISTRY_URL": None},
     )
     assert result.exit_code == 3
     assert "pw-secret" not in result.output and "cannot reach" in result.output
@@ -215,3 +215,29 @@ def test_references_mode_registers_types_first(project: Project) -> None:
         assert "schemas/Money.avsc:" in blocked.stdout
     finally:
         client.close()
+
+
+def check(project: Project, env: dict[str, str | None]) -> Result:
+    config = str(project.root / "contractgen.toml")
+    return CliRunner().invoke(main, ["--config", config, "check", "--against", "registry"], env=env)
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1:9", "notaurl"])
+def test_a_url_that_is_not_a_registry_url_exits_2(project: Project, url: str) -> None:
+    result = check(project, {"CONTRACTGEN_REGISTRY_URL": url, "SCHEMA_REGISTRY_URL": None})
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr == (
+        f"CFG005 CONTRACTGEN_REGISTRY_URL is {url!r}: expected embedded:<file> or "
+        "http(s)://host[:port][/path] (comma-separated for several)\n"
+    )
+
+
+@pytest.mark.parametrize("var", ["CONTRACTGEN_REGISTRY_URL", "SCHEMA_REGISTRY_URL"])
+def test_an_empty_url_variable_is_an_error_not_a_silent_pass(project: Project, var: str) -> None:
+    # As GitHub Actions does when the secret is missing; the config's embedded registry is empty
+    # and would report every subject as new.
+    other = next(v for v in ("CONTRACTGEN_REGISTRY_URL", "SCHEMA_REGISTRY_URL") if v != var)
+    result = check(project, {var: "", other: None})
+    assert result.exit_code == 2, result.output
+    assert f"{var} is set but empty: set it to your registry's URL, or unset it" in result.stderr

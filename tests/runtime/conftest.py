@@ -5,18 +5,16 @@ from uuid import uuid4
 import pytest
 from confluent_kafka.schema_registry import SchemaRegistryClient
 
-# The plugin's fixtures, imported because the development venv does not install the package (its
-# pytest11 entry point then isn't registered); they are the same objects users get.
-from contractgen.dev.pytest_plugin import bootstrap_servers, kafka_cluster  # noqa: F401
 from contractgen.runtime import TopicSpec
 
 from .models import orders_spec
 
 
 @pytest.fixture
-def registry() -> SchemaRegistryClient:
-    """A throwaway in-memory registry per test (until the embedded registry lands)."""
-    return SchemaRegistryClient.new_client({"url": "mock://test"})
+def registry(schema_registry_url: str) -> SchemaRegistryClient:
+    """Confluent's client on the session's embedded registry (the pytest plugin's); every test
+    uses topics, and so subjects, of its own."""
+    return SchemaRegistryClient({"url": schema_registry_url})
 
 
 @pytest.fixture
@@ -30,5 +28,5 @@ def spec(topic: str) -> TopicSpec[Any]:
 
 
 @pytest.fixture
-def kafka_config(bootstrap_servers: str) -> Iterator[dict[str, Any]]:  # noqa: F811
+def kafka_config(bootstrap_servers: str) -> Iterator[dict[str, Any]]:
     yield {"bootstrap.servers": bootstrap_servers, "log_level": 3}
