@@ -1,7 +1,9 @@
-"""A consumer process for the crash test: `python -m tests.runtime.crash_consumer DB BOOTSTRAP
-TOPIC COUNT [KILL_AT]`. It records every handled order id in DB, stops after COUNT messages, and
-SIGKILLs itself when about to handle message number KILL_AT: the earlier ones were handled and
-marked in the store, but their batch was not committed yet."""
+"""A consumer process for the crash test:
+`python -m tests.runtime.crash_consumer DB BOOTSTRAP REGISTRY_URL TOPIC COUNT [KILL_AT]`.
+
+It records every handled order id in DB, stops after COUNT messages, and SIGKILLs itself when
+about to handle message number KILL_AT: the earlier ones were handled and marked in the store,
+but their batch was not committed yet."""
 
 import json
 import os
@@ -14,15 +16,20 @@ from confluent_kafka.schema_registry import SchemaRegistryClient
 
 from contractgen.runtime import ConsumedEvent, Consumer
 
-from .kafka_helpers import register
 from .models import orders_spec
 from .sqlite_store import SqliteIdempotencyStore
 
 
-def main(db_path: str, bootstrap_servers: str, topic: str, count: int, kill_at: int | None) -> None:
+def main(  # noqa: PLR0917 (the command line's arguments, in order)
+    db_path: str,
+    bootstrap_servers: str,
+    registry_url: str,
+    topic: str,
+    count: int,
+    kill_at: int | None,
+) -> None:
     spec = orders_spec(topic)
-    registry = SchemaRegistryClient.new_client({"url": "mock://crash"})
-    register(registry, spec)  # same order as the parent: same schema ids
+    registry = SchemaRegistryClient({"url": registry_url})  # the parent's registry
     results = sqlite3.connect(db_path, isolation_level=None)
     results.execute("CREATE TABLE IF NOT EXISTS handled (order_id TEXT)")
     store = SqliteIdempotencyStore(db_path)
@@ -48,5 +55,5 @@ def main(db_path: str, bootstrap_servers: str, topic: str, count: int, kill_at: 
 
 
 if __name__ == "__main__":
-    kill_at = int(sys.argv[5]) if len(sys.argv) > 5 else None
-    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), kill_at)
+    kill_at = int(sys.argv[6]) if len(sys.argv) > 6 else None
+    main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), kill_at)

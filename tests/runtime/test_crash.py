@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def consumer_process(
-    db: Path, bootstrap: str, topic: str, *kill_at: int
+    db: Path, bootstrap: str, registry_url: str, topic: str, *kill_at: int
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
@@ -31,6 +31,7 @@ def consumer_process(
             "tests.runtime.crash_consumer",
             str(db),
             bootstrap,
+            registry_url,
             topic,
             *map(str, kill_at),
         ],
@@ -45,6 +46,7 @@ def consumer_process(
 def test_killed_consumer_redelivers_and_skips_duplicates(
     tmp_path: Path,
     registry: SchemaRegistryClient,
+    schema_registry_url: str,
     spec: TopicSpec[Any],
     kafka_config: dict[str, Any],
 ) -> None:
@@ -56,11 +58,11 @@ def test_killed_consumer_redelivers_and_skips_duplicates(
     db = tmp_path / "state.db"
     bootstrap = kafka_config["bootstrap.servers"]
 
-    killed = consumer_process(db, bootstrap, spec.name, 60, 26)
+    killed = consumer_process(db, bootstrap, schema_registry_url, spec.name, 60, 26)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert committed(bootstrap, "crash", spec.name) == {}  # died before the batch commit
 
-    restarted = consumer_process(db, bootstrap, spec.name, 60)
+    restarted = consumer_process(db, bootstrap, schema_registry_url, spec.name, 60)
     assert restarted.returncode == 0, restarted.stderr
     assert json.loads(restarted.stdout) == {"handled": 35, "duplicates": 25}
     handled = [row[0] for row in sqlite3.connect(db).execute("SELECT order_id FROM handled")]
