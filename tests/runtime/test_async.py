@@ -25,6 +25,7 @@ from contractgen.runtime import (
     Envelope,
     InMemoryIdempotencyStore,
     Producer,
+    SchemaNotRegisteredError,
     TopicSpec,
 )
 from contractgen.runtime import dead_letter as dlq
@@ -328,3 +329,12 @@ async def test_async_store_and_registry_lookups_off_the_loop(
     assert store.marked == {reports[0].event_id}  # the dead-lettered one is not marked
     # the blocking registry call ran in a worker thread, not on the event loop's
     assert recording.threads and threading.get_ident() not in recording.threads
+
+
+async def test_start_raises_when_the_schema_is_not_registered(
+    registry: SchemaRegistryClient, spec: TopicSpec[Any], aio_config: dict[str, Any]
+) -> None:
+    producer = AsyncProducer(spec, aio_config, registry)  # constructing asks the registry nothing
+    with pytest.raises(SchemaNotRegisteredError, match="contractgen register"):
+        async with producer:
+            pass

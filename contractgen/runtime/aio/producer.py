@@ -20,7 +20,9 @@ class AsyncProducer(Generic[P]):
     """Produces envelopes of one topic's events; idempotent with acks=all unless configured off.
 
     `config` holds AIOKafkaProducer keyword arguments (bootstrap_servers=..., ...). Use as
-    ``async with`` or call `start()`/`close()`.
+    ``async with`` or call `start()`/`close()`. Constructing makes no network call: `start()`
+    looks the schema ids up (in a worker thread, so the event loop is never blocked) and raises
+    `SchemaNotRegisteredError` when a schema is not registered, before connecting to Kafka.
     """
 
     def __init__(
@@ -34,12 +36,17 @@ class AsyncProducer(Generic[P]):
     ) -> None:
         self.spec = spec
         self._serde = TopicSerde(spec, registry, auto_register=auto_register)
-        self._serde.resolve_ids()
         self._name = producer_name or str(config.get("client_id", "contractgen"))
         self._producer = aiokafka().AIOKafkaProducer(**{**PRODUCER_DEFAULTS, **config})
 
     async def start(self) -> None:
-        await self._producer.start()
+        """Look the schema ids up, then connect; on failure the client is closed again."""
+        try:
+            await asyncio.to_thread(self._serde.resolve_ids)
+            await self._producer.start()
+        except BaseException:
+            await self._producer.stop()  # else it is left unclosed, with its connections
+            raise
 
     async def send(
         self,
