@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from contractgen.cli.exit_codes import ExitCode
 from contractgen.compat.allowlist import ALLOWLIST_FILE, Allowlist, load_allowlist
 from contractgen.compat.baseline import parse_against
 from contractgen.compat.findings import Report
@@ -69,4 +70,4 @@ def check(ctx: click.Context, against: str | None, output: str, allowlist: Path 
     """
     report = _run(ctx.find_root().params.get("config"), against, allowlist)
     click.echo(RENDERERS[output](report), nl=False)
-    raise SystemExit(0 if report.is_compatible else 1)
+    raise SystemExit(ExitCode.OK if report.is_compatible else ExitCode.FINDINGS)

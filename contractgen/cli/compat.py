@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from contractgen.cli.exit_codes import ExitCode
 from contractgen.compat.formats import FORMATS, RENDERERS
 from contractgen.compat.offline import check_files
 from contractgen.diagnostics import ContractError
@@ -47,6 +48,6 @@ def compat(
     except ContractError as error:
         for diagnostic in error.diagnostics:
             click.echo(f"error: {diagnostic}", err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(ExitCode.USAGE) from None
     click.echo(RENDERERS[output](report), nl=False)
-    raise SystemExit(0 if report.is_compatible else 1)
+    raise SystemExit(ExitCode.OK if report.is_compatible else ExitCode.FINDINGS)

@@ -20,6 +20,7 @@ from types import FrameType
 import click
 import confluent_kafka
 
+from contractgen.cli.exit_codes import ExitCode
 from contractgen.config import find_config, load_config
 from contractgen.dev.mock_cluster import MockKafkaCluster
 from contractgen.project import load_project
@@ -31,8 +32,6 @@ from contractgen.registry.targets import targets
 
 DEFAULT_STORE = Path(".contractgen/registry.db")
 # DESIGN.md §9 exit codes
-EXIT_REFUSED = 1
-EXIT_INFRASTRUCTURE = 3
 
 
 def _store(config_path: Path | None, store: Path | None) -> Path:
@@ -68,7 +67,7 @@ def _register(config_path: Path | None, url: str, store_path: Path) -> tuple[str
                 f"--store (another file) or by deleting {store_path}.",
                 err=True,
             )
-            raise SystemExit(EXIT_REFUSED) from None
+            raise SystemExit(ExitCode.FINDINGS) from None
     finally:
         client.close()
     total = len(the_plan.steps)
@@ -133,7 +132,7 @@ def _registry(store_path: Path, host: str, port: int) -> Iterator[str]:
                 f"{hint}.",
                 err=True,
             )
-            raise SystemExit(EXIT_INFRASTRUCTURE) from None
+            raise SystemExit(ExitCode.INFRASTRUCTURE) from None
         yield url
 
 
@@ -146,7 +145,7 @@ def _cluster(brokers: int) -> MockKafkaCluster:
             f"{error.args[0] if error.args else error}; try again, or with --brokers 1.",
             err=True,
         )
-        raise SystemExit(EXIT_INFRASTRUCTURE) from None
+        raise SystemExit(ExitCode.INFRASTRUCTURE) from None
 
 
 @click.command()

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from contractgen.avro.loader import SchemaFile, load_schema_files
+from contractgen.cli.exit_codes import ExitCode
 from contractgen.codegen.output import compare, write
 from contractgen.codegen.package import generate as generate_files
 from contractgen.codegen.render import Options
@@ -19,8 +20,6 @@ from contractgen.config import Config, Flavour, find_config, load_config
 from contractgen.ir.build import build
 from contractgen.ir.model import ContractSet
 from contractgen.sources.worktree import read_schema_files
-
-EXIT_STALE = 1
 
 
 def _schema_files(paths: tuple[Path, ...]) -> list[SchemaFile]:
@@ -102,7 +101,7 @@ def generate(
                 f"{len(drift.orphaned)} orphaned in {target}: run `contractgen generate`",
                 err=True,
             )
-            ctx.exit(EXIT_STALE)
+            ctx.exit(ExitCode.FINDINGS)
         click.echo(f"up to date: {len(files)} files in {target}", err=True)
         return
     drift = write(target, files)

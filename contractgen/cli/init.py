@@ -9,13 +9,12 @@ from pathlib import Path
 
 import click
 
+from contractgen.cli.exit_codes import ExitCode
 from contractgen.codegen.output import write
 from contractgen.codegen.package import generate
 from contractgen.codegen.render import Options
 from contractgen.project import load_project
 from contractgen.scaffold import ScaffoldOptions, scaffold_files, title_for
-
-EXIT_USAGE = 2
 
 
 def _package_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -72,7 +71,7 @@ def init(
             "choose an empty directory or pass --force to overwrite them",
             err=True,
         )
-        ctx.exit(EXIT_USAGE)
+        ctx.exit(ExitCode.USAGE)
     # Built and checked in a scratch directory first, then moved into place: a scaffold that
     # fails (a bad --package, say) leaves DIRECTORY as it was.
     directory.mkdir(parents=True, exist_ok=True)

@@ -7,11 +7,10 @@ import json
 import click
 import confluent_kafka
 
+from contractgen.cli.exit_codes import ExitCode
 from contractgen.runtime.lag import CommittedTopicsUnavailable, PartitionLag, consumer_lag
 
 # DESIGN.md §9 exit codes (main.py maps library errors; this command reports Kafka's itself)
-EXIT_LAGGING = 1
-EXIT_UNREACHABLE = 3
 
 
 @click.command(name="lag")
@@ -60,7 +59,7 @@ def lag(
             "cluster may not answer that request), or check that the brokers are up.",
             err=True,
         )
-        raise SystemExit(EXIT_UNREACHABLE) from None
+        raise SystemExit(ExitCode.INFRASTRUCTURE) from None
     except (confluent_kafka.KafkaException, TimeoutError) as error:
         exists = "" if topic is None else f" and that topic {topic!r} exists"
         click.echo(
@@ -68,7 +67,7 @@ def lag(
             f"{_reason(error)}. Check --bootstrap-servers, that the brokers are up{exists}.",
             err=True,
         )
-        raise SystemExit(EXIT_UNREACHABLE) from None
+        raise SystemExit(ExitCode.INFRASTRUCTURE) from None
     total = sum(p.lag for p in partitions)
     lagging = max_lag is not None and total > max_lag
     if output_format == "json":
@@ -76,7 +75,7 @@ def lag(
     else:
         click.echo("\n".join(_text(group, partitions, total, max_lag, lagging)))
     if lagging:
-        raise SystemExit(EXIT_LAGGING)
+        raise SystemExit(ExitCode.FINDINGS)
 
 
 def _reason(error: BaseException) -> str:

@@ -18,6 +18,7 @@ from contractgen import __version__
 from contractgen.cli.check import check
 from contractgen.cli.compat import compat
 from contractgen.cli.dev import dev
+from contractgen.cli.exit_codes import ExitCode
 from contractgen.cli.generate import generate
 from contractgen.cli.init import init
 from contractgen.cli.lag import lag
@@ -29,14 +30,6 @@ from contractgen.diagnostics import ContractError
 from contractgen.registry.errors import RegistryError, RegistryUnreachable
 from contractgen.sources.git import GitError
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-"""Compatibility findings, or generated code that is stale."""
-EXIT_USAGE = 2
-"""A usage, config or schema error (also click's own exit code for bad options)."""
-EXIT_INFRASTRUCTURE = 3
-"""The registry (or a broker, a git ref) could not be reached or refused the request."""
-
 
 class _ContractgenGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
@@ -45,15 +38,15 @@ class _ContractgenGroup(click.Group):
         except ContractError as error:
             for diagnostic in error.diagnostics:
                 click.echo(str(diagnostic), err=True)
-            ctx.exit(EXIT_USAGE)
+            ctx.exit(ExitCode.USAGE)
         except (RegistryUnreachable, RegistryError) as error:
             # Both say what to check (URL, credentials); their messages never carry secrets.
             click.echo(f"error: registry: {error}", err=True)
-            ctx.exit(EXIT_INFRASTRUCTURE)
+            ctx.exit(ExitCode.INFRASTRUCTURE)
         except GitError as error:
             # A missing ref (a shallow CI clone, say): the message names the git command to run.
             click.echo(f"error: {error}", err=True)
-            ctx.exit(EXIT_INFRASTRUCTURE)
+            ctx.exit(ExitCode.INFRASTRUCTURE)
 
 
 @click.group(cls=_ContractgenGroup)

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from contractgen.cli.exit_codes import ExitCode
 from contractgen.project import load_project
 from contractgen.registry.connect import open_client
 from contractgen.registry.plan import PlanRefused, apply, plan
@@ -74,4 +75,4 @@ def register(
     if refused:
         click.echo(f"error: {refused}", err=True)
     failed = bool(the_plan.blocked) or (bool(the_plan.reverts) and not allow_revert)
-    raise SystemExit(1 if failed else 0)
+    raise SystemExit(ExitCode.FINDINGS if failed else ExitCode.OK)

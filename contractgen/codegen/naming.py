@@ -176,11 +176,6 @@ def unique(names: Iterable[str], taken: Iterable[str] = (), *, numbered: bool = 
     return result
 
 
-def topic_module(topic: str) -> str:
-    """The module of a topic: `orders.v1-events` -> `orders_v1_events`."""
-    return str(ModuleName(topic))
-
-
 def topic_class_prefix(topic: str) -> str:
     """The class-name prefix of a topic's classes: `order-events` -> `OrderEvents`."""
     return str(ClassName(topic))
