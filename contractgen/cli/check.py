@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from contractgen.cli.exit_codes import ExitCode
+from contractgen.cli.progress import progress_reporter
 from contractgen.compat.allowlist import ALLOWLIST_FILE, Allowlist, load_allowlist
 from contractgen.compat.baseline import parse_against
 from contractgen.compat.findings import Report
@@ -42,7 +43,9 @@ def _run(config_path: Path | None, against: str | None, allowlist: Path | None) 
     if against == "registry":
         client = open_client(config.registry)
         try:
-            return check_against_registry(project.contracts, client, options)
+            return check_against_registry(
+                project.contracts, client, options, progress=progress_reporter()
+            )
         finally:
             client.close()
     return run_check(project.contracts, parse_against(against, config, Path.cwd()), options)

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 import click
 
 from contractgen.cli.exit_codes import ExitCode
+from contractgen.cli.progress import progress_reporter
 from contractgen.project import load_project
 from contractgen.registry.connect import open_client
 from contractgen.registry.plan import PlanRefused, apply, plan
 from contractgen.registry.render import render_json, render_text
 from contractgen.registry.targets import targets
-
-
-def _show_progress() -> bool:
-    """Progress lines on a terminal; nothing in CI or when stderr is redirected."""
-    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 @click.command("register")
@@ -53,12 +46,7 @@ def register(
     """
     project = load_project(ctx.find_root().params.get("config"))
     client = open_client(project.config.registry)
-    show = _show_progress()
-
-    def progress(message: str) -> None:
-        if show:
-            click.echo(f"  {message}", err=True)
-
+    progress = progress_reporter()
     try:
         sent = targets(project.contracts, references=references)
         the_plan = plan(client, sent, progress=progress)
