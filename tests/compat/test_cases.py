@@ -58,6 +58,8 @@ def run_case(case: Path) -> str:
 def test_case(case: Path) -> None:
     actual = run_case(case)
     expected = case / "expected.txt"
-    if os.environ.get("CONTRACTGEN_REGEN") == "1":
+    regenerate = os.environ.get("CONTRACTGEN_REGEN") == "1"
+    if regenerate and (not expected.exists() or actual != expected.read_text("utf-8")):
         expected.write_text(actual, "utf-8")
+        pytest.fail(f"regenerated {expected}: review the diff and run again without REGEN")
     assert actual == expected.read_text("utf-8")

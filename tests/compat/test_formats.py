@@ -92,9 +92,11 @@ def sample_report() -> Report:
 def test_snapshot(output: str) -> None:
     actual = RENDERERS[output](sample_report()).replace(__version__, "VERSION")
     snapshot = SNAPSHOTS / f"report.{output}.{EXTENSIONS[output]}"
-    if os.environ.get("CONTRACTGEN_REGEN") == "1":
+    regenerate = os.environ.get("CONTRACTGEN_REGEN") == "1"
+    if regenerate and (not snapshot.exists() or snapshot.read_text("utf-8") != actual):
         SNAPSHOTS.mkdir(exist_ok=True)
         snapshot.write_text(actual, "utf-8")
+        pytest.fail(f"regenerated {snapshot}: review the diff and run again without REGEN")
     assert actual == snapshot.read_text("utf-8")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,7 +115,10 @@ def test_retries_on_timeouts(registry: Registry) -> None:
     app = Misbehave(create_app(registry), "slow", 1)
     with serve_app_in_thread(app) as url:
         client = open_client(url, env={}, timeout=0.5, **FAST)
+        started = time.monotonic()
         assert client.register("s", V1).version == 1
+        assert time.monotonic() - started < 1.5  # gave up on the slow answer, did not wait it out
+        assert app.seen >= 2  # the timed-out request was sent again
         client.close()
 
 
