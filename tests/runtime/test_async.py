@@ -127,6 +127,7 @@ def test_group_members_split_partitions(
         thread.start()
     for thread in threads:
         thread.join(40)
+    assert not any(t.is_alive() for t in threads), "a group member hung (see the test's log)"
     assert Counter(order_id for _, order_id, _ in handled) == Counter(order_ids)
     partitions = [{p for m, _, p in handled if m == index} for index in (0, 1)]
     assert all(partitions) and not partitions[0] & partitions[1]
