@@ -187,3 +187,59 @@ def test_validate_reports_a_file_that_is_not_utf8(project: Path) -> None:
         2,
         "schemas/Latin1.avsc:1:1: SRC002 cannot read schemas/Latin1.avsc: it is not UTF-8\n",
     )
+
+
+def test_validate_lints_every_subject(project: Path) -> None:
+    config = project / "contractgen.toml"
+    config.write_text(config.read_text().replace(
+        'compatibility = "BACKWARD"\n', 'compatibility = "BACKWARD"\n[lint]\nmissing-doc = "warn"\n'
+    ))  # fmt: skip
+    paid = project / "schemas/com/acme/orders/OrderPaid.avsc"
+    paid.write_text(paid.read_text().replace('"doc": "The amount captured.", ', ""))
+    result = run("validate", cwd=project)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[-1].startswith("ok: 2 topics, 4 subjects, 10 schema files, 10 named types, ")
+    assert lines[-1].endswith(" lint warning")
+    assert lines[0].startswith("schemas/com/acme/orders/OrderPaid.avsc:9:")
+    assert lines[0].endswith(": warning missing-doc: field 'OrderPaid.paid' has no doc")
+    assert lines[1] == '    hint: add a "doc" string'
+
+    config.write_text(config.read_text().replace('missing-doc = "warn"', 'missing-doc = "error"'))
+    result = run("validate", cwd=project)
+    assert result.exit_code == 1
+    assert ": error missing-doc: " in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("failed: ")
+    assert result.stdout.splitlines()[-1] == (
+        "failed: 1 lint error; 2 topics, 4 subjects, 10 schema files, 10 named types"
+    )
+
+
+def test_validate_reports_an_unknown_lint_rule(project: Path) -> None:
+    config = project / "contractgen.toml"
+    config.write_text(config.read_text() + '\n[lint]\nmissing-docs = "error"\n')
+    result = run("validate", cwd=project)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "contractgen.toml:21:1: CFG003 unknown lint rule `missing-docs` in `[lint]`; "
+        "did you mean `missing-doc`?\n",
+    )
+
+
+def test_validate_and_register_see_a_shared_subject_once(project: Path) -> None:
+    config = project / "contractgen.toml"
+    config.write_text(
+        config.read_text()
+        .replace(
+            'compatibility = "BACKWARD"', 'compatibility = "BACKWARD"\nsubject_strategy = "record"'
+        )
+        .replace('compatibility = "FULL_TRANSITIVE"', 'compatibility = "BACKWARD_TRANSITIVE"')
+    )
+    result = run("validate", cwd=project)
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "ok: 2 topics, 3 subjects, 10 schema files, 10 named types\n",
+    )
+    result = run("register", "--dry-run", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("string") == 1, result.stdout

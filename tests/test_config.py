@@ -16,6 +16,7 @@ from contractgen.config import (
 )
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import Level
+from contractgen.project import load_project
 
 TOPIC = """
 [[topics]]
@@ -363,3 +364,32 @@ def test_a_bad_registry_url_never_shows_a_password(tmp_path: Path) -> None:
 def test_valid_registry_urls(tmp_path: Path) -> None:
     for url in ("http://r:8081", "https://u:p@r/prefix", "http://a:8081, http://b:8081"):
         assert load(tmp_path, "", {"SCHEMA_REGISTRY_URL": url}).registry.url == url
+
+
+def test_lint_rule_names_are_checked_with_the_project(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    text = (
+        '[lint]\nmissing-doc = "error"\nsubject-new = "off"\nmising-doc = "warn"\n'
+        'bogus-rule = "error"\n'
+    )
+    assert load(tmp_path, text).lint["bogus-rule"] is Severity.ERROR  # config knows no rules
+    with pytest.raises(ContractError) as raised:
+        load_project(cwd=tmp_path)
+    first, second = (str(d) for d in raised.value.diagnostics)
+    assert first == (
+        "contractgen.toml:4:1: CFG003 unknown lint rule `mising-doc` in `[lint]`; "
+        "did you mean `missing-doc`?"
+    )
+    assert second.startswith(
+        "contractgen.toml:5:1: CFG003 unknown lint rule `bogus-rule` in `[lint]`; known rules: "
+    )
+    assert "enum-without-default, event-removed," in second
+    assert "TYPE_MISMATCH" not in second  # wire rules take no severity
+
+
+def test_lint_rule_names_are_reported_with_ir_problems(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    load(tmp_path, TOPIC + '[lint]\nbogus = "warn"\n')
+    with pytest.raises(ContractError) as raised:
+        load_project(cwd=tmp_path)
+    assert [d.code for d in raised.value.diagnostics] == ["CFG003", "IR001"]

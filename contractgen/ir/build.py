@@ -3,6 +3,10 @@
 Each topic gets two contracts: the key (its declared type) and the value, which is always the event
 envelope of DESIGN.md §1 with the topic's event records as the `payload` union. Building the
 envelope here, once, is what makes all three commands see the same value schema.
+
+Topics may map to one subject (RecordNameStrategy with one key type): allowed only when their
+schemas and levels agree (else IR003); the IR keeps each topic's contract, and
+`ContractSet.contracts()` lists the shared subject once, so register and check see it once.
 """
 
 from __future__ import annotations
@@ -19,22 +23,26 @@ from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.envelope import envelope_record
 from contractgen.ir.model import (
     PRIMITIVE_NAMES,
+    Array,
     AvroSchema,
     AvroType,
     Contract,
     ContractSet,
     Level,
     Location,
+    Map,
     NamedRef,
     NamedType,
     Primitive,
     Record,
     Role,
     Topic,
+    Union,
 )
 
 UNKNOWN_EVENT = "IR001"
 BAD_KEY = "IR002"
+SUBJECT_CLASH = "IR003"
 
 
 def subject_name(strategy: SubjectStrategy, topic: str, role: Role, record_name: str) -> str:
@@ -114,14 +122,52 @@ class _Builder:
             return None
         if topic.key_field is not None:
             for event in events:
-                if topic.key_field not in {f.name for f in event.fields}:
-                    self.problems.append(Diagnostic(
-                        BAD_KEY,
-                        f"topic {topic.name!r}: key_field {topic.key_field!r} is not a field of "
-                        f"{event.fullname}; every event of the topic must carry it",
-                        self.where("topics", index, "key_field"),
-                    ))  # fmt: skip
+                self.key_field(index, topic, event, key_type)
         return key_type
+
+    def key_field(self, index: int, topic: TopicConfig, event: Record, key: AvroType) -> None:
+        """Every event must carry `key_field`, of the key's type: the producer keys by it."""
+        found = next((f for f in event.fields if f.name == topic.key_field), None)
+        if found is None:
+            problem = (
+                f"key_field {topic.key_field!r} is not a field of {event.fullname}; "
+                "every event of the topic must carry it"
+            )
+        elif not _is_key_type(found.type, key):
+            problem = (
+                f"key_field {topic.key_field!r} of {event.fullname} is "
+                f"{describe_type(found.type)}, but the key is {describe_type(key)}; "
+                "the field's type must be the key type"
+            )
+        else:
+            return
+        self.problems.append(Diagnostic(
+            BAD_KEY, f"topic {topic.name!r}: {problem}", self.where("topics", index, "key_field")
+        ))  # fmt: skip
+
+    def shared_subjects(self, topics: list[tuple[int, Topic]]) -> None:
+        """Two topics (or roles) writing one subject must write the same schema at one level."""
+        first: dict[str, tuple[Contract, int]] = {}
+        for index, topic in topics:
+            for contract in (topic.key, topic.value):
+                seen = first.setdefault(contract.subject, (contract, index))[0]
+                if seen is contract:
+                    continue
+                differs = []
+                if seen.identity.canonical != contract.identity.canonical:
+                    differs.append("schemas")
+                if seen.level is not contract.level:
+                    differs.append(f"levels ({seen.level} and {contract.level})")
+                if not differs:
+                    continue  # a shared subject: ContractSet.contracts() lists it once
+                self.problems.append(Diagnostic(
+                    SUBJECT_CLASH,
+                    f"topics {seen.topic!r} ({seen.role}) and {contract.topic!r} "
+                    f"({contract.role}) both map to subject {contract.subject!r} with different "
+                    f"{' and '.join(differs)}; set subject_strategy = \"topic\" (or "
+                    "\"topic_record\") to give each topic its own subjects, or make them agree",
+                    self.where("topics", index, "key" if contract.role is Role.KEY else "events"),
+                ))  # fmt: skip
 
     def contract(self, topic: str, role: Role, schema: AvroSchema, level: Level) -> Contract:
         root = schema.root
@@ -143,11 +189,39 @@ class _Builder:
 def build(config: Config, schemas: SchemaSet) -> ContractSet:
     """The ContractSet for `config`'s topics. Raises ContractError naming every config mistake."""
     builder = _Builder(config, schemas)
-    topics = [builder.topic(i, t) for i, t in enumerate(config.topics)]
+    topics = [(i, builder.topic(i, t)) for i, t in enumerate(config.topics)]
+    built = [(i, t) for i, t in topics if t is not None]
+    builder.shared_subjects(built)
     if builder.problems:
         raise ContractError(builder.problems)
     return ContractSet(
-        topics=tuple(t for t in topics if t is not None),
+        topics=tuple(t for _, t in built),
         types=MappingProxyType(dict(sorted(schemas.types.items()))),
         type_files=MappingProxyType(dict(sorted(schemas.type_files.items()))),
     )
+
+
+def _is_key_type(field: AvroType, key: AvroType) -> bool:
+    """Whether a key_field of type `field` can be the key: the key's primitive (a logical type
+    on it allowed, e.g. a uuid string for a string key) or the key's record itself."""
+    if isinstance(key, Primitive):
+        return isinstance(field, Primitive) and field.type == key.type
+    if isinstance(key, NamedRef):
+        if isinstance(field, NamedRef):
+            return field.fullname == key.fullname
+        return isinstance(field, Record) and field.fullname == key.fullname
+    return False
+
+
+def describe_type(avro_type: AvroType) -> str:
+    """A type as messages name it: `long`, `string (uuid)`, `acme.Key`, `union [null, long]`."""
+    if isinstance(avro_type, Primitive):
+        logical = avro_type.logical_type
+        return f"{avro_type.type} ({logical})" if logical else avro_type.type
+    if isinstance(avro_type, Union):
+        return "union [" + ", ".join(describe_type(b) for b in avro_type.branches) + "]"
+    if isinstance(avro_type, Array):
+        return f"array of {describe_type(avro_type.items)}"
+    if isinstance(avro_type, Map):
+        return f"map of {describe_type(avro_type.values)}"
+    return avro_type.fullname

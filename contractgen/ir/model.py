@@ -261,5 +261,13 @@ class ContractSet:
     """The file that defines each named type."""
 
     def contracts(self) -> tuple[Contract, ...]:
-        """Every subject's contract, topic by topic, key before value."""
-        return tuple(c for t in self.topics for c in (t.key, t.value))
+        """Every subject's contract, topic by topic, key before value, each subject once.
+
+        Topics may share a subject (RecordNameStrategy, one key type): the IR builder only allows
+        that when their schemas and levels agree, so the first topic's contract speaks for all.
+        """
+        unique: dict[str, Contract] = {}
+        for topic in self.topics:
+            for contract in (topic.key, topic.value):
+                unique.setdefault(contract.subject, contract)
+        return tuple(unique.values())

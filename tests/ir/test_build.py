@@ -112,3 +112,107 @@ def test_the_dead_letter_topic_is_configured_or_derived(tmp_path: Path) -> None:
     )
     project = load_project(cwd=make_project(tmp_path, topics))
     assert [t.dead_letter_topic for t in project.contracts.topics] == ["a-dlq", "b.failed"]
+
+
+KEY = {"type": "record", "name": "WidgetKey", "namespace": "acme",
+       "fields": [{"name": "id", "type": "long"}]}  # fmt: skip
+
+
+def typed_project(tmp_path: Path, field_type: object, key: str, strategy: str = "topic") -> Path:
+    """A topic keyed by `key` whose one event carries `widget_id` of `field_type`."""
+    make_project(tmp_path, "", strategy)
+    event = {"type": "record", "name": "Made", "namespace": "acme",
+             "fields": [{"name": "widget_id", "type": field_type}]}  # fmt: skip
+    (tmp_path / "schemas" / "Made.avsc").write_text(json.dumps(event))
+    (tmp_path / "schemas" / "WidgetKey.avsc").write_text(json.dumps(KEY))
+    with (tmp_path / "contractgen.toml").open("a") as config:
+        config.write(
+            f'[[topics]]\nname = "widgets"\nkey = "{key}"\nkey_field = "widget_id"\n'
+            'events = ["acme.Made"]\n'
+        )
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("field_type", "key", "shown", "key_shown"),
+    [("long", "acme.WidgetKey", "long", "acme.WidgetKey"),
+     ("string", "long", "string", "long"),
+     ("int", "long", "int", "long"),
+     (["null", "string"], "string", "union [null, string]", "string"),
+     ({"type": "int", "logicalType": "date"}, "string", "int (date)", "string")],
+)  # fmt: skip
+def test_a_key_field_of_another_type_than_the_key_is_reported(
+    tmp_path: Path, field_type: object, key: str, shown: str, key_shown: str
+) -> None:
+    with pytest.raises(ContractError) as error:
+        load_project(cwd=typed_project(tmp_path, field_type, key))
+    [problem] = error.value.diagnostics
+    assert problem.code == "IR002"
+    assert problem.message == (
+        f"topic 'widgets': key_field 'widget_id' of acme.Made is {shown}, but the key is "
+        f"{key_shown}; the field's type must be the key type"
+    )
+    assert problem.location is not None
+    assert (problem.location.file, problem.location.line) == ("contractgen.toml", 6)
+
+
+@pytest.mark.parametrize(
+    ("field_type", "key"),
+    [("long", "long"), ("string", "string"),
+     ({"type": "string", "logicalType": "uuid"}, "string"),
+     ("acme.WidgetKey", "acme.WidgetKey"),
+     ({"type": "record", "name": "Inline", "fields": []}, "acme.Inline")],
+)  # fmt: skip
+def test_a_key_field_of_the_key_type_is_accepted(
+    tmp_path: Path, field_type: object, key: str
+) -> None:
+    project = load_project(cwd=typed_project(tmp_path, field_type, key))
+    assert project.contracts.topics[0].key_field == "widget_id"
+
+
+SHARED_KEY = (
+    '[[topics]]\nname = "a"\nkey = "string"\nevents = ["acme.Happened"]\n{a}'
+    '[[topics]]\nname = "b"\nkey = "string"\nevents = ["acme.Happened"]\n{b}'
+)
+
+
+def test_topics_may_share_an_identical_subject_which_is_listed_once(tmp_path: Path) -> None:
+    topics = SHARED_KEY.format(a="", b="")
+    contracts = load_project(cwd=make_project(tmp_path, topics, "record")).contracts
+    assert [t.key.subject for t in contracts.topics] == ["string", "string"]
+    assert [c.subject for c in contracts.contracts()] == [
+        "string",
+        "acme.AEnvelope",
+        "acme.BEnvelope",
+    ]
+
+
+def test_topics_sharing_a_subject_at_different_levels_is_an_error(tmp_path: Path) -> None:
+    topics = SHARED_KEY.format(a='compatibility = "FULL"\n', b="")
+    with pytest.raises(ContractError) as error:
+        load_project(cwd=make_project(tmp_path, topics, "record"))
+    [problem] = error.value.diagnostics
+    assert problem.code == "IR003"
+    assert problem.message == (
+        "topics 'a' (key) and 'b' (key) both map to subject 'string' with different levels "
+        '(FULL and BACKWARD); set subject_strategy = "topic" (or "topic_record") to give each '
+        "topic its own subjects, or make them agree"
+    )
+    assert problem.location is not None
+    assert problem.location.line == 10  # topic b's key
+
+
+def test_topics_sharing_a_subject_with_different_schemas_is_an_error(tmp_path: Path) -> None:
+    other = {**EVENT, "name": "Other"}
+    topics = (
+        '[[topics]]\nname = "a-b"\nkey = "string"\nevents = ["acme.Happened"]\n'
+        '[[topics]]\nname = "a_b"\nkey = "long"\nevents = ["acme.Other"]\n'
+    )
+    make_project(tmp_path, topics, "record")
+    (tmp_path / "schemas" / "Other.avsc").write_text(json.dumps(other))
+    with pytest.raises(ContractError) as error:
+        load_project(cwd=tmp_path)
+    [problem] = error.value.diagnostics
+    assert problem.code == "IR003"
+    assert "'a-b' (value) and 'a_b' (value)" in problem.message
+    assert "subject 'acme.ABEnvelope' with different schemas;" in problem.message
