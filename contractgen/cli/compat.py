@@ -47,7 +47,7 @@ def compat(
         report = check_files(candidate, previous, Level(level.upper()), schema_dirs=schema_dirs)
     except ContractError as error:
         for diagnostic in error.diagnostics:
-            click.echo(f"error: {diagnostic}", err=True)
+            click.echo(str(diagnostic), err=True)
         raise SystemExit(ExitCode.USAGE) from None
     click.echo(RENDERERS[output](report), nl=False)
     raise SystemExit(ExitCode.OK if report.is_compatible else ExitCode.FINDINGS)

@@ -8,8 +8,10 @@
     reason = "qty was never produced; consumers agreed in #123"
     expires = 2026-12-31            # optional
 
-An accepted finding is still reported, as accepted, and no longer fails the check. An entry that
-has expired, or that matches no finding any more, fails the check: the list must not rot.
+An accepted finding is still reported, as accepted, and no longer fails the check. A
+MISSING_UNION_BRANCH whose cause notes (the breaks inside the event record) are all accepted is
+accepted too, so an entry may name the cause's location rather than the union branch. An entry
+that has expired, or that matches no finding any more, fails the check: the list must not rot.
 """
 
 from __future__ import annotations
@@ -105,6 +107,33 @@ def _matches(entry: Entry, finding: Finding) -> bool:
     )
 
 
+ALL_CAUSES = "all causes accepted"
+
+
+def _accept_explained(findings: list[Finding]) -> list[Finding]:
+    """Accept each union-branch finding whose cause notes are all accepted.
+
+    Avro reports a changed event record as one MISSING_UNION_BRANCH; the notes under it are the
+    real breaks, and accepting those is the natural way to accept the branch.
+    """
+    causes: dict[tuple[str, str, str | None, str], list[int]] = {}
+    for index, finding in enumerate(findings):
+        if finding.explains:
+            key = (finding.subject, finding.against, finding.direction, finding.explains)
+            causes.setdefault(key, []).append(index)
+    result = list(findings)
+    # A cause comes after the finding it explains: walking backwards settles nested causes first.
+    for index in range(len(result) - 1, -1, -1):
+        finding = result[index]
+        if finding.accepted is not None:
+            continue
+        key = (finding.subject, finding.against, finding.direction, finding.pointer)
+        mine = causes.get(key, [])
+        if mine and all(result[i].accepted is not None for i in mine):
+            result[index] = finding.accept(ALL_CAUSES)
+    return result
+
+
 def apply_allowlist(
     findings: Sequence[Finding], allowlist: Allowlist, today: datetime.date
 ) -> tuple[list[Finding], list[Finding]]:
@@ -120,6 +149,7 @@ def apply_allowlist(
                     accepted = finding.accept(entry.reason)
                     break
         marked.append(accepted)
+    marked = _accept_explained(marked)
     problems = []
     for index, entry in enumerate(allowlist.entries):
         target = f"{entry.rule} at {entry.subject}{entry.location}"

@@ -91,13 +91,14 @@ def _wire_findings(
             hint = f"the {reasons[0][0]} branch changed incompatibly: fix the causes noted below"
             finding = replace(finding, hint=hint)
         findings.append(finding)
-        for branch, cause in reasons:
+        for branch, cause, explained in reasons:
             finding = _wire_finding(subject, candidate, previous, direction, cause)
             findings.append(
                 replace(
                     finding,
                     severity=Severity.NOTE,
                     message=f"(why the {branch} branch is unreadable) {finding.message}",
+                    explains=explained,
                 )
             )
     return findings

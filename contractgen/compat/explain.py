@@ -25,10 +25,15 @@ def _join(prefix: str, location: str) -> str:
     return prefix if location == "/" else prefix + location
 
 
+Reason = tuple[str, Incompatibility, str]
+"""(branch name, cause, location of the MISSING_UNION_BRANCH the cause explains)."""
+
+
 def branch_reasons(
     incompatibility: Incompatibility, reader: AvroSchema, writer: AvroSchema, depth: int = 0
-) -> list[tuple[str, Incompatibility]]:
-    """(branch name, cause) for a MISSING_UNION_BRANCH whose branch exists under the same name."""
+) -> list[Reason]:
+    """The causes of a MISSING_UNION_BRANCH whose branch exists under the same name, each
+    followed by its own causes when it is a MISSING_UNION_BRANCH too."""
     r, w = incompatibility.reader_fragment, incompatibility.writer_fragment
     if depth >= MAX_DEPTH or incompatibility.type is not IncompatibilityType.MISSING_UNION_BRANCH:
         return []
@@ -44,7 +49,7 @@ def branch_reasons(
             continue
         inner = check_reader_writer(AvroSchema(branch, reader.named), AvroSchema(w, writer.named))
         prefix = f"{base.rstrip('/')}/{position}"
-        reasons: list[tuple[str, Incompatibility]] = []
+        reasons: list[Reason] = []
         for cause in inner.incompatibilities:
             absolute = Incompatibility(
                 cause.type,
@@ -53,7 +58,7 @@ def branch_reasons(
                 cause.reader_fragment,
                 cause.writer_fragment,
             )
-            reasons.append((wanted, absolute))
+            reasons.append((wanted, absolute, incompatibility.location))
             reasons += branch_reasons(absolute, reader, writer, depth + 1)
         return reasons
     return []

@@ -39,6 +39,9 @@ class Finding:
     """Where the same element is in the previous version's file, when that helps."""
     hint: str = ""
     accepted: str | None = field(default=None)
+    explains: str = ""
+    """For a note giving a cause of a MISSING_UNION_BRANCH: that finding's pointer (same subject,
+    version and direction). Accepting every cause accepts the union-branch finding too."""
     """Why this break is intentional (from the allowlist); an accepted finding does not fail."""
 
     @property
@@ -78,6 +81,9 @@ class Report:
     """Findings that belong to no subject (allowlist entries that are expired or unused)."""
     messages: tuple[str, ...] = ()
     """Confluent's verbose messages, when one subject was checked (`compat`)."""
+    against: str = ""
+    """The baseline's label (`check`: `git:main@1a2b3c4`, `registry https://...`); empty for
+    `compat`, whose subject names the version compared."""
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -48,7 +48,7 @@ def _heading(subject: SubjectReport) -> str:
     detail = {
         "checked": f"{subject.level}, against {subject.against}",
         "new": "new subject, nothing to compare with",
-        "removed": f"removed (was in {subject.against})",
+        "removed": f"removed; was in {subject.against}",
         "unchanged": f"{subject.level}, unchanged since {subject.against}",
         "skipped": f"{subject.level}: nothing is checked",
     }.get(subject.status, subject.status)
@@ -60,8 +60,9 @@ def summary(report: Report) -> str:
     statuses = [s.status for s in report.subjects]
     checked = sum(1 for s in statuses if s in ("checked", "unchanged"))
     verdict = _verdict(report)
+    against = f" against {report.against}" if report.against else ""
     return (
-        f"{len(statuses)} subject(s): {checked} checked, {statuses.count('new')} new, "
+        f"{len(statuses)} subject(s){against}: {checked} checked, {statuses.count('new')} new, "
         f"{statuses.count('removed')} removed; {counts['errors']} error(s), "
         f"{counts['warnings']} warning(s), {counts['accepted']} accepted: {verdict}"
     )
@@ -121,6 +122,7 @@ def finding_data(finding: Finding) -> dict[str, Any]:
 def render_json(report: Report) -> str:
     data = {
         "is_compatible": report.is_compatible,
+        "against": report.against,
         "messages": list(report.messages),
         "findings": [finding_data(f) for f in report.findings],
         "subjects": [

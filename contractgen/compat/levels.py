@@ -74,6 +74,14 @@ class LevelResult:
     def failing(self) -> VersionCheck | None:
         return self.checks[-1] if self.checks and not self.checks[-1].compatible else None
 
+    @property
+    def compared(self) -> HistoryVersion | None:
+        """The version a report names: the failing one, else the latest one checked."""
+        if not self.checks:
+            return None
+        failing = self.failing
+        return failing.against if failing is not None else self.checks[0].against
+
 
 _DIRECTIONS: dict[str, tuple[Direction, ...]] = {
     "NONE": (),

@@ -7,7 +7,7 @@ with the candidate's location and a fix hint. Severities are set by the config's
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -75,6 +75,30 @@ def _known(field: Field, previous: Record) -> bool:
     return any(names & {f.name, *f.aliases} for f in previous.fields)
 
 
+def rename_hint(field: str, dropped: Sequence[str]) -> str:
+    """The fix for a field the previous version lacks: an alias when it may be a renamed field
+    (`dropped`: the previous version's fields the new one no longer has), else a default."""
+    default = f"give field '{field}' a default"
+    if not dropped:
+        return default
+    if len(dropped) == 1:
+        return (
+            f"if '{field}' is '{dropped[0]}' renamed, add \"aliases\": [\"{dropped[0]}\"] to "
+            f"field '{field}'; otherwise {default}"
+        )
+    names = ", ".join(f"'{name}'" for name in dropped)
+    return (
+        f'if \'{field}\' renames one of {names}, add "aliases": ["<old name>"] to field '
+        f"'{field}'; otherwise {default}"
+    )
+
+
+def dropped_fields(reader: Record, writer: Record) -> list[str]:
+    """The writer's fields no reader field matches by name or alias (Java's field lookup)."""
+    known = {name for f in reader.fields for name in (f.name, *f.aliases)}
+    return [f.name for f in writer.fields if f.name not in known]
+
+
 def field_added_without_default(given: LintInput) -> Iterator[LintIssue]:
     if given.previous is None:
         return
@@ -82,11 +106,12 @@ def field_added_without_default(given: LintInput) -> Iterator[LintIssue]:
         before = _previous_record(given.previous, record)
         if before is None:
             continue
+        dropped = dropped_fields(record, before)
         for field in record.fields:
             if not field.has_default and not _known(field, before):
                 yield LintIssue(
                     f"field '{record.name}.{field.name}' is new and has no default",
-                    f"give field '{field.name}' a default",
+                    rename_hint(field.name, dropped),
                     field.location,
                     _pointer(field.location),
                 )
@@ -127,7 +152,9 @@ def missing_doc(given: LintInput) -> Iterator[LintIssue]:
 
 def namespace_directory(given: LintInput) -> Iterator[LintIssue]:
     for named in given.candidate.named.values():
-        if named.location is None:
+        # A type written nowhere in a schema file (the envelope, synthesized from the config)
+        # has no directory to be in.
+        if named.location is None or not named.location.file.endswith(".avsc"):
             continue
         namespace = split_fullname(named.fullname)[0] or ""
         directory = PurePosixPath(named.location.file).parent

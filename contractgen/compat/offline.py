@@ -86,9 +86,11 @@ def check_files(
         raise ContractError(problems)
     subject = display_path(candidate, cwd)
     result, findings = check_subject(subject, current, history, level)
-    against = result.checks[-1].against.name if result.checks else ""
+    compared = result.compared
+    against = compared.name if compared is not None else ""
     status = "skipped" if level is Level.NONE else "checked"
+    messages = tuple(verbose_messages(result))
     return Report(
-        (SubjectReport(subject, status, str(level), against, tuple(findings)),),
-        messages=tuple(verbose_messages(result)),
+        (SubjectReport(subject, status, str(level), against, tuple(findings), messages),),
+        messages=messages,
     )

@@ -53,7 +53,9 @@ class Incompatibility:
     message: str
     """Java's message: `reader type: INT not compatible with writer type: LONG`, `[B, D]`, ..."""
     reader_fragment: AvroType | None = field(default=None, compare=False, repr=False)
-    """For MISSING_UNION_BRANCH, the reader and writer nodes Java compared (its fragments)."""
+    """The reader and writer nodes Java compared (its fragments): for MISSING_UNION_BRANCH the
+    union and the writer node, for NAME_MISMATCH the named types, for
+    READER_FIELD_MISSING_DEFAULT_VALUE the records; None for the others."""
     writer_fragment: AvroType | None = field(default=None, compare=False, repr=False)
 
 
@@ -217,7 +219,7 @@ class _Checker:
                     result += self.get("type", field_node, wn, loc)
                 else:
                     kind = IncompatibilityType.READER_FIELD_MISSING_DEFAULT_VALUE
-                    result += (self.incompatible(kind, loc, rf.name),)
+                    result += (Incompatibility(kind, pointer(loc), rf.name, r, w),)
             loc.pop()
         loc.pop()
         return result
@@ -237,11 +239,8 @@ class _Checker:
     def names(self, r: Record | Enum | Fixed, w: Record | Enum | Fixed, loc: list[str]) -> _Result:
         if r.name == w.name or w.fullname in r.aliases:
             return ()
-        return (
-            self.incompatible(
-                IncompatibilityType.NAME_MISMATCH, [*loc, "name"], f"expected: {w.fullname}"
-            ),
-        )
+        kind = IncompatibilityType.NAME_MISMATCH
+        return (Incompatibility(kind, pointer([*loc, "name"]), f"expected: {w.fullname}", r, w),)
 
     def fixed_size(self, r: Fixed, w: Fixed, loc: list[str]) -> _Result:
         if r.size == w.size:

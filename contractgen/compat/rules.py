@@ -16,8 +16,17 @@ from dataclasses import dataclass
 
 from contractgen.compat.findings import Severity
 from contractgen.compat.levels import Direction
-from contractgen.compat.lint import LintInput, LintIssue, lint_handlers
+from contractgen.compat.lint import (
+    LintInput,
+    LintIssue,
+    dropped_fields,
+    lint_handlers,
+    rename_hint,
+)
 from contractgen.compat.resolution import Incompatibility, IncompatibilityType
+from contractgen.ir.model import Enum, Fixed, NamedRef, Record, Union
+
+_NAMED = (Record, Enum, Fixed)
 
 
 class Category(enum.StrEnum):
@@ -55,7 +64,13 @@ def _symbols(message: str) -> str:
 
 def _missing_default(i: Incompatibility, d: Direction) -> str:
     if d is Direction.BACKWARD:
-        return f"give field '{i.message}' a default"
+        reader, writer = i.reader_fragment, i.writer_fragment
+        dropped = (
+            dropped_fields(reader, writer)
+            if isinstance(reader, Record) and isinstance(writer, Record)
+            else []
+        )
+        return rename_hint(i.message, dropped)
     return (
         f"readers of the previous version need field '{i.message}': keep it, or first release "
         "a version where it has a default"
@@ -72,9 +87,19 @@ def _enum_symbols(i: Incompatibility, d: Direction) -> str:
 
 
 def _type_mismatch(i: Incompatibility, d: Direction) -> str:
+    if d is Direction.BACKWARD:
+        return (
+            "keep the previous type (only promotions are safe: int→long→float→double, "
+            "string↔bytes), or add a new field with a default instead"
+        )
+    reader, _, writer = i.message.removeprefix("reader type: ").partition(
+        " not compatible with writer type: "
+    )
     return (
-        "keep the previous type (only promotions are safe: int→long→float→double, "
-        "string↔bytes), or add a new field with a default instead"
+        f"readers of the previous version expect {reader.lower() or 'the previous type'}: "
+        "promotions only work from the old writer type to the new reader type (backward), so "
+        f"old readers cannot read a widened or changed type ({writer.lower() or 'the new one'}); "
+        "keep the previous type, or add a new field with a default instead"
     )
 
 
@@ -82,18 +107,34 @@ def _name_mismatch(i: Incompatibility, d: Direction) -> str:
     expected = i.message.removeprefix("expected: ")
     if d is Direction.BACKWARD:
         return f'keep the name \'{expected}\', or add "aliases": ["{expected}"]'
-    return f"keep the name '{expected}': readers of the previous version do not know the new one"
+    known = i.reader_fragment.fullname if isinstance(i.reader_fragment, _NAMED) else "the old name"
+    return (
+        f"keep the name '{known}': readers of the previous version know only that name, and "
+        "aliases on the new (writer) schema do not help old readers"
+    )
 
 
 def _fixed_size(i: Incompatibility, d: Direction) -> str:
     return f"keep the fixed size ({i.message}); a different size is a new type"
 
 
-def _union_branch(i: Incompatibility, d: Direction) -> str:
+def _branch_name(i: Incompatibility) -> str:
+    """The unreadable writer branch: its full name when it is a named type, else its type."""
     kind = i.message.removeprefix("reader union lacking writer type: ")
+    writer = i.writer_fragment
+    if isinstance(writer, Union):
+        index = i.location.rpartition("/")[2]
+        if not index.isdigit() or int(index) >= len(writer.branches):
+            return kind
+        writer = writer.branches[int(index)]
+    return writer.fullname if isinstance(writer, (*_NAMED, NamedRef)) else kind
+
+
+def _union_branch(i: Incompatibility, d: Direction) -> str:
+    branch = _branch_name(i)
     if d is Direction.BACKWARD:
-        return f"keep the {kind} branch in the union"
-    return f"readers of the previous version have no {kind} branch: add it in a separate release"
+        return f"keep the {branch} branch in the union"
+    return f"readers of the previous version have no {branch} branch: add it in a separate release"
 
 
 AMBIGUOUS_ALIAS = "AMBIGUOUS_FIELD_ALIAS"

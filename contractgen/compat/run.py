@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from contractgen.avro.canonical import canonical_string
 from contractgen.compat.allowlist import Allowlist, apply_allowlist
@@ -93,7 +93,8 @@ def _subject(
                 location=contract.schema.root.location,
                 hint="keep the event while consumers may still receive it",
             )
-    against = result.checks[-1].against.name if result.checks else latest.name
+    compared = result.compared
+    against = compared.name if compared is not None else latest.name
     # Compared fully inlined: a registry stores a schema with references with those types by name.
     unchanged = canonical_string(latest.schema) == contract.identity.canonical
     status = "unchanged" if unchanged else "checked"
@@ -126,12 +127,6 @@ def run_check(current: ContractSet, baseline: Baseline, options: CheckOptions) -
         at = 0
         for index, report in enumerate(reports):
             size = len(report.findings)
-            reports[index] = SubjectReport(
-                report.subject,
-                report.status,
-                report.level,
-                report.against,
-                tuple(marked[at : at + size]),
-            )
+            reports[index] = replace(report, findings=tuple(marked[at : at + size]))
             at += size
-    return Report(tuple(reports), tuple(extra))
+    return Report(tuple(reports), tuple(extra), against=baseline.label)

@@ -46,7 +46,8 @@ def run_case(case: Path) -> str:
     current = parse_schema((case / "current.avsc").read_text("utf-8"), file="current.avsc")
     lint = {**_ALL_LINT_OFF, **settings.get("lint", {})}
     result, findings = check_subject(case.name, current, history, level, lint)
-    against = result.checks[-1].against.name if result.checks else ""
+    compared = result.compared
+    against = compared.name if compared is not None else ""
     report = Report((SubjectReport(case.name, "checked", level.value, against, tuple(findings)),))
     messages = "".join(f"{m}\n" for m in verbose_messages(result))
     return render_text(report) + "--- verbose messages\n" + messages

@@ -98,6 +98,10 @@ def test_unchanged_work_tree_is_clean(repo: Path) -> None:
     code, out, err = run()
     assert code == 0, out + err
     assert "orders-value (BACKWARD, unchanged since git:merge-base(main)@" in out
+    # The summary names the baseline, which was not given: the default one.
+    base = git(repo, "rev-parse", "main").strip()
+    summary = out.splitlines()[-1]
+    assert summary.startswith(f"2 subject(s) against git:merge-base(main)@{base[:7]}: 2 checked")
 
 
 def test_breaking_change_against_the_merge_base(repo: Path) -> None:
@@ -345,3 +349,75 @@ def test_before_the_first_commit_every_subject_is_new(
         assert statuses == {"orders-key": "new", "orders-value": "new"}
     code, _, err = run("--against", "git:release-9")
     assert code == 3 and "git ref 'release-9' is not in this clone" in err
+
+
+def test_transitive_levels_name_the_latest_version(repo: Path) -> None:
+    # Three commits make three versions; a later commit that changes no schema makes none.
+    config = CONFIG.format(level="FULL_TRANSITIVE", extra="")
+    commit(repo, "level", {"contractgen.toml": config})
+    commit(repo, "v2", {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY_DEFAULT)})
+    note = '{"name": "note", "type": "string", "default": ""}'
+    v3_schema = record("OrderCreated", ID, QTY_DEFAULT, note)
+    v3 = commit(repo, "v3", {"schemas/shop/OrderCreated.avsc": v3_schema})
+    head = commit(repo, "docs", {"README.md": "docs\n"})
+    label = f"git:HEAD@{head[:7]} (version from {v3[:7]})"
+    code, out, err = run("--against", "git:HEAD")
+    assert code == 0, out + err
+    assert f"orders-value (FULL_TRANSITIVE, unchanged since {label})" in out
+    assert f"against git:HEAD@{head[:7]}: " in out.splitlines()[-1]
+
+    # A compatible change is checked against every version; the latest is named.
+    flag = '{"name": "flag", "type": "boolean", "default": false}'
+    write(
+        repo,
+        {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY_DEFAULT, note, flag)},
+    )
+    code, out, err = run("--against", "git:HEAD", "--format", "json")
+    assert code == 0, out + err
+    against = {s["subject"]: s["against"] for s in json.loads(out)["subjects"]}
+    assert against["orders-value"] == label
+
+    # A failing check names the failing version, as its findings do: qty without a default
+    # reads versions 3 and 2, which have it, not version 1, from the first commit.
+    first = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
+    write(repo, {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY, note)})
+    code, out, _ = run("--against", "git:HEAD", "--format", "json")
+    assert code == 1
+    subjects = {s["subject"]: s for s in json.loads(out)["subjects"]}
+    errors = [f for f in findings(out) if f["severity"] == "error"]
+    failing = f"git:HEAD@{head[:7]} (version from {first[:7]})"
+    assert {f["against"] for f in errors} == {failing}
+    assert subjects["orders-value"]["against"] == failing
+
+
+def test_accepting_every_cause_accepts_the_union_branch(repo: Path) -> None:
+    write(repo, {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY)})
+    entry = """
+[[break]]
+subject = "orders-value"
+rule = "READER_FIELD_MISSING_DEFAULT_VALUE"
+location = "/fields/6/type/0/fields/1"
+reason = "qty was never produced"
+"""
+    write(repo, {"contract-breaks.toml": entry})
+    code, out, err = run()
+    assert code == 0, out + err
+    assert "accepted (all causes accepted) MISSING_UNION_BRANCH" in out
+    assert "accepted (qty was never produced) READER_FIELD_MISSING_DEFAULT_VALUE" in out
+    assert "2 accepted: compatible" in out.splitlines()[-1]
+
+    # A second cause that is not accepted keeps the branch failing.
+    note = '{"name": "note", "type": "string"}'
+    write(repo, {"schemas/shop/OrderCreated.avsc": record("OrderCreated", ID, QTY, note)})
+    code, out, _ = run("--format", "json")
+    assert code == 1
+    [branch] = [f for f in findings(out) if f["rule"] == "MISSING_UNION_BRANCH"]
+    assert branch["accepted"] is None
+
+
+def test_the_envelope_is_in_no_directory(repo: Path) -> None:
+    lint = '[lint]\nnamespace-directory = "warn"\n'
+    write(repo, {"contractgen.toml": CONFIG.format(level="BACKWARD", extra=lint)})
+    code, out, err = run("--format", "json")
+    assert code == 0, out + err
+    assert [f for f in findings(out) if f["rule"] == "namespace-directory"] == []

@@ -56,6 +56,7 @@ def test_incompatible_json_carries_confluent_messages(files: Path) -> None:
         "'}",
         "{validateFields: 'false', compatibility: 'BACKWARD'}",
     ]
+    assert data["subjects"][0]["messages"] == data["messages"]
     [finding] = data["findings"]
     assert finding["rule"] == "READER_FIELD_MISSING_DEFAULT_VALUE"
     assert finding["location"] == {"file": "bad.avsc", "line": 1, "column": 85}
@@ -131,3 +132,12 @@ def test_history_is_parsed_leniently(files: Path) -> None:
     # Read, not rejected (that would be exit 2): only the names differ.
     assert code == 1, err
     assert "NAME_MISMATCH" in out
+
+
+def test_bad_input_writes_diagnostics_only(files: Path) -> None:
+    (files / "broken.avsc").write_text('{"type": "record", "name": ', "utf-8")
+    code, out, err = invoke("--level", "BACKWARD", "--format", "json", "broken.avsc", "v1.avsc")
+    assert code == 2
+    assert out == ""
+    # `file:line:col: CODE message`, as every command prints input errors.
+    assert err.startswith("broken.avsc:1:28: AVRO001 "), err

@@ -132,10 +132,10 @@ def test_a_changed_union_member_is_explained() -> None:
     reader, writer = schema(new), schema(old)
     [union] = check_reader_writer(reader, writer).incompatibilities
     assert (union.type.value, union.location) == ("MISSING_UNION_BRANCH", "/1")
-    [(branch, cause)] = branch_reasons(union, reader, writer)
+    [(branch, cause, _)] = branch_reasons(union, reader, writer)
     assert (branch, cause.location, cause.message) == ("Rec", "/1/fields/1", "b")
     plain = schema(record("Rec", {"name": "a", "type": "int"}))
     [union] = check_reader_writer(reader, plain).incompatibilities
     assert union.location == "/"
-    [(_, cause)] = branch_reasons(union, reader, plain)
+    [(_, cause, _)] = branch_reasons(union, reader, plain)
     assert cause.location == "/1/fields/1"

@@ -85,6 +85,7 @@ def sample_report() -> Report:
             ),
         ),
         tuple(extra),
+        against="git:main@1a2b3c4",
     )
 
 

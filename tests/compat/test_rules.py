@@ -32,3 +32,10 @@ def test_namespace_must_match_the_directory() -> None:
     assert (
         issue.hint == "move schemas/payments/A.avsc under com/acme/orders/ or change the namespace"
     )
+
+
+def test_a_type_written_in_no_schema_file_has_no_directory() -> None:
+    # The envelope is synthesized from the config: its location is the topic's table.
+    text = json.dumps({"type": "record", "name": "E", "namespace": "com.acme.orders", "fields": []})
+    envelope = parse_schema(text, file="contractgen.toml")
+    assert list(namespace_directory(LintInput(envelope))) == []
