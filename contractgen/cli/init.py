@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from contractgen.cli.exit_codes import ExitCode
 from contractgen.codegen.output import write
@@ -89,5 +90,11 @@ def init(
             (directory / path).parent.mkdir(parents=True, exist_ok=True)
             os.replace(root / path, directory / path)
     click.echo(f"created {len(written)} files in {directory}")
+    if ctx.get_parameter_source("install_spec") is ParameterSource.DEFAULT:
+        click.echo(
+            f"warning: the CI workflow installs {install_spec!r} from PyPI; pass --install "
+            "'contractgen @ git+<URL>@<tag>' until it is published",
+            err=True,
+        )
     click.echo("next: git init -b main && git add -A && git commit -m Contracts")
     click.echo("      pre-commit install")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from contractgen.cli.exit_codes import ExitCode
 from contractgen.config import find_config, load_config
 from contractgen.diagnostics import ContractError
-from contractgen.registry.embedded.server import DEFAULT_STORE, TLS, serve
+from contractgen.registry.embedded.server import DEFAULT_STORE, TLS, ListenError, serve
 
 
 def _default_store(config_path: Path | None) -> Path:
@@ -30,7 +31,13 @@ def registry() -> None:
 
 @registry.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8081, show_default=True, type=int)
+@click.option(
+    "--port",
+    default=8081,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="TCP port; 0 picks a free one (the address printed at startup has the real port).",
+)
 @click.option(
     "--store",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -68,6 +75,13 @@ def serve_command(
         raise click.UsageError("--tls-cert and --tls-key go together")
     tls = TLS(tls_cert, tls_key) if tls_cert and tls_key else None
     path = store or _default_store(ctx.find_root().params.get("config"))
-    scheme = "https" if tls else "http"
-    click.echo(f"contractgen registry: {scheme}://{host}:{port} (store {path})", err=True)
-    serve(path, host, port, credentials=credentials, tls=tls)
+
+    def announce(url: str) -> None:
+        # The bound address, not the requested one: with --port 0 the port is known only now.
+        click.echo(f"contractgen registry: {url} (store {path})", err=True)
+
+    try:
+        serve(path, host, port, credentials=credentials, tls=tls, on_started=announce)
+    except ListenError as error:  # raised before anything is served
+        click.echo(f"error: {error}", err=True)
+        ctx.exit(ExitCode.INFRASTRUCTURE)

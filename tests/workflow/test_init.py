@@ -78,3 +78,20 @@ def test_a_bad_package_name_is_refused_before_anything_is_written(tmp_path: Path
     assert result.exit_code == 2
     assert "'bad-name' is not a dotted Python name" in result.output
     assert not (tmp_path / "new").exists()
+
+
+def test_init_warns_that_the_default_install_is_not_on_pypi(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "warning: the CI workflow installs 'contractgen' from PyPI; pass --install "
+        "'contractgen @ git+<URL>@<tag>' until it is published"
+    ]
+    assert (
+        "pip install 'contractgen'" in (tmp_path / "a/.github/workflows/contracts.yml").read_text()
+    )
+    spec = "contractgen @ git+https://example.com/contractgen.git@v1.0.0"
+    result = CliRunner().invoke(main, ["init", "--install", spec, str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+    assert f"pip install '{spec}'" in (tmp_path / "b/.github/workflows/contracts.yml").read_text()

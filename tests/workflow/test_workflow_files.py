@@ -68,3 +68,53 @@ def test_every_command_line_parses_with_the_real_cli(source: str, line: str) -> 
         command.make_context(str(name), rest, parent=context)
     except click.UsageError as error:
         pytest.fail(f"{source}: `{line}`: {error.format_message()}")
+
+
+def _contracts_workflows() -> Iterator[tuple[str, Any]]:
+    path = REPO / ".github" / "workflows" / "contracts.yml"
+    yield "contracts.yml", yaml.safe_load(path.read_text())
+    text = scaffold_files(ScaffoldOptions(title="t"))[".github/workflows/contracts.yml"]
+    yield "scaffold contracts.yml", yaml.safe_load(text)
+
+
+GUARD = "env.HAS_REGISTRY == 'true'"
+
+
+@pytest.mark.parametrize(("source", "workflow"), list(_contracts_workflows()))
+def test_registry_steps_run_only_when_the_secret_is_set(source: str, workflow: Any) -> None:
+    """Without the secret (a new repository, a fork's pull request) the URL would be empty, which
+    contractgen refuses (CFG005): the registry steps are skipped with a notice instead."""
+    for name, job in workflow["jobs"].items():
+        steps = job["steps"]
+        registry_steps = [s for s in steps if "SCHEMA_REGISTRY" in str(s.get("env", ""))]
+        assert registry_steps, f"{source} {name}: no registry step"
+        # A job-level flag: `if:` cannot read secrets, but it can read env.
+        assert job["env"]["HAS_REGISTRY"] == "${{ secrets.SCHEMA_REGISTRY_URL != '' }}"
+        for step in registry_steps:
+            assert step.get("if") == GUARD, f"{source} {name}: unguarded {step['run']!r}"
+        notices = [s for s in steps if s.get("if") == "env.HAS_REGISTRY != 'true'"]
+        assert len(notices) == 1, f"{source} {name}: no notice of the skip"
+        assert notices[0]["run"].startswith('echo "::notice ')
+        assert "SCHEMA_REGISTRY_URL secret is not set" in notices[0]["run"]
+    # The offline checks of a pull request always run.
+    check = workflow["jobs"]["check"]["steps"]
+    offline = [
+        s["run"] for s in check if "if" not in s and s.get("run", "").startswith("contractgen")
+    ]
+    assert offline == [
+        "contractgen validate",
+        "contractgen check --against git:origin/${{ github.base_ref }} --format github",
+        "contractgen generate --check",
+    ]
+    # Registration: skipped entirely (no checkout, no install) without the secret, one at a time.
+    register = workflow["jobs"]["register"]
+    assert all("if" in step for step in register["steps"])
+    assert register["concurrency"] == "register"
+    assert register["steps"][-1] == {
+        "if": GUARD,
+        "run": "contractgen register",
+        "env": {
+            f"CONTRACTGEN_REGISTRY_{key}": f"${{{{ secrets.SCHEMA_REGISTRY_{key} }}}}"
+            for key in ("URL", "USER", "PASSWORD")
+        },
+    }

@@ -7,10 +7,11 @@ after it; a registration is one SQLite transaction, so even a hard kill loses no
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,45 @@ def _config(app: ASGIApp, host: str, port: int, tls: TLS | None, log_level: str)
     )
 
 
+class ListenError(Exception):
+    """The address could not be bound: the port is taken or privileged, or the host not ours."""
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (port 0: a free one); connections queue until served."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP explicitly: asyncio turns Nagle off (TCP_NODELAY) only on sockets whose proto
+    # says TCP; with proto 0 every response waits ~40 ms for the client's delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def _url(sock: socket.socket, host: str, tls: TLS | None) -> str:
+    scheme = "https" if tls else "http"
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}:{sock.getsockname()[1]}"
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, calling back once it accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, started: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._started = started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._started()
+
+
 def serve(
     store: str | Path = DEFAULT_STORE,
     host: str = "127.0.0.1",
@@ -51,14 +91,38 @@ def serve(
     *,
     credentials: tuple[str, str] | None = None,
     tls: TLS | None = None,
+    on_started: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve until interrupted (`contractgen registry serve`)."""
-    registry = Registry(store)
+    """Serve until interrupted (`contractgen registry serve`).
+
+    The socket is bound here, not by uvicorn, so a busy port is a ListenError before anything
+    starts and `on_started` gets the real URL once the server accepts connections (port 0 picks a
+    free port).
+    """
     try:
-        app = create_app(registry, credentials=credentials)
-        uvicorn.Server(_config(app, host, port, tls, "info")).run()
+        sock = _listen(host, port)
+    except OSError as error:
+        raise ListenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+    try:
+        registry = Registry(store)
+        try:
+            app = create_app(registry, credentials=credentials)
+            url = _url(sock, host, tls)
+
+            def started() -> None:
+                # uvicorn logs its address only for the sockets it binds itself.
+                logging.getLogger("uvicorn.error").info(
+                    "Uvicorn running on %s (Press CTRL+C to quit)", url
+                )
+                if on_started is not None:
+                    on_started(url)
+
+            config = _config(app, host, sock.getsockname()[1], tls, "info")
+            _Server(config, started).run(sockets=[sock])
+        finally:
+            registry.close()
     finally:
-        registry.close()
+        sock.close()
 
 
 @contextmanager
@@ -66,12 +130,7 @@ def serve_app_in_thread(
     app: ASGIApp, host: str = "127.0.0.1", port: int = 0, *, tls: TLS | None = None
 ) -> Iterator[str]:
     """Serve any ASGI app in a daemon thread; yields its base URL (port 0 picks a free port)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP explicitly: asyncio turns Nagle off (TCP_NODELAY) only on sockets whose proto
-    # says TCP; with proto 0 every response waits ~40 ms for the client's delayed ACK.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    sock = _listen(host, port)
     server = uvicorn.Server(_config(app, host, sock.getsockname()[1], tls, "warning"))
     thread = threading.Thread(
         target=lambda: asyncio.run(server.serve(sockets=[sock])),
@@ -85,9 +144,7 @@ def serve_app_in_thread(
             if not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError(f"the embedded registry did not start on {host}")
             time.sleep(0.01)
-        scheme = "https" if tls else "http"
-        shown = f"[{host}]" if ":" in host else host
-        yield f"{scheme}://{shown}:{sock.getsockname()[1]}"
+        yield _url(sock, host, tls)
     finally:
         server.should_exit = True
         thread.join(timeout=15)
