@@ -7,7 +7,6 @@ and ends with a summary line; the others follow their format's conventions.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree
@@ -15,7 +14,6 @@ from xml.etree import ElementTree
 from contractgen import __version__
 from contractgen.compat.findings import Finding, Report, SubjectReport, count
 from contractgen.compat.rules import RULES, Category
-from contractgen.ir.model import Location
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 
@@ -26,22 +24,10 @@ def _finding_line(finding: Finding) -> list[str]:
     line = f"  {finding.where}: {status} {finding.rule}: {finding.message}"
     lines = [f"{line} [{context}]" if context else line]
     if finding.previous_location is not None:
-        lines.append(f"      previous: {_previous(finding.previous_location)}")
+        lines.append(f"      previous: {finding.previous_location}")
     if finding.hint:
         lines.append(f"      hint: {finding.hint}")
     return lines
-
-
-_REGISTERED = re.compile(r".+ version \d+")
-"""How `registry.history` names a registered version it parsed: `orders-value version 3`."""
-
-
-def _previous(location: Location) -> str:
-    """`file:line:col` of a previous version's file; for a version read from a registry (no
-    file, the schema on one line) its name and the JSON pointer instead."""
-    if _REGISTERED.fullmatch(location.file):
-        return f"{location.file}, at {location.pointer or '/'}"
-    return str(location)
 
 
 def _heading(subject: SubjectReport) -> str:

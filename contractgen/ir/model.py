@@ -32,14 +32,24 @@ PRIMITIVE_NAMES: frozenset[str] = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where a schema element was written: a JSON pointer in a file, and its line/column."""
+    """Where a schema element was written: a JSON pointer in a file, and its line/column.
+
+    `file` is a path relative to the project root, or a label in angle brackets for text that is
+    not a file (`<schema>`, `<orders-value version 3>`): line and column mean little there.
+    """
 
     file: str
     pointer: str
     line: int = 0
     column: int = 0
 
+    @property
+    def in_file(self) -> bool:
+        return not self.file.startswith("<")
+
     def __str__(self) -> str:
+        if not self.in_file:
+            return f"{self.file[1:-1]}, at {self.pointer or '/'}"
         return f"{self.file}:{self.line}:{self.column}"
 
 

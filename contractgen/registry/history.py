@@ -20,7 +20,7 @@ def parse_registered(client: RegistryClient, found: RegisteredVersion) -> AvroSc
         referenced = client.get_version(ref.subject, ref.version)
         if referenced is not None:
             named.update(parse_registered(client, referenced).named)
-    where = f"{found.subject} version {found.version}"
+    where = f"<{found.subject} version {found.version}>"  # not a file: see Location
     return parse_schema(found.schema, file=where, strict=False, named=named or None)
 
 

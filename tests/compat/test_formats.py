@@ -132,7 +132,7 @@ def test_a_previous_version_from_a_registry_is_named_with_its_pointer() -> None:
         [line] = [x for x in RENDERERS["text"](report).splitlines() if "previous:" in x]
         return line.strip()
 
-    registered = Location("orders-value version 1", "/fields/2/type", 1, 855)
+    registered = Location("<orders-value version 1>", "/fields/2/type", 1, 855)
     assert previous(registered) == "previous: orders-value version 1, at /fields/2/type"
     in_a_file = Location("schemas/Order.avsc", "/fields/2/type", 9, 5)
     assert previous(in_a_file) == "previous: schemas/Order.avsc:9:5"
