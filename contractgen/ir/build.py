@@ -109,7 +109,11 @@ class _Builder:
 
     def key_type(self, index: int, topic: TopicConfig, events: list[Record]) -> AvroType | None:
         if topic.key in PRIMITIVE_NAMES:
-            key_type: AvroType = Primitive(topic.key)  # type: ignore[arg-type]
+            # located at the config's `key`: findings about a primitive key point there
+            key_type: AvroType = Primitive(
+                topic.key,  # type: ignore[arg-type]
+                location=self.where("topics", index, "key"),
+            )
         elif isinstance(self.schemas.types.get(topic.key), Record):
             key_type = NamedRef(topic.key)
         else:
