@@ -62,6 +62,8 @@ class RegistryConfig:
     url: str = DEFAULT_REGISTRY_URL
     """`embedded:<absolute path>` for the embedded registry, else an http(s) URL."""
     credentials: Credentials = Credentials()
+    references: bool = False
+    """Register types from other files as subjects of their own, referenced (`register`)."""
 
     @property
     def embedded_path(self) -> Path | None:
@@ -125,7 +127,7 @@ _TOPIC_KEYS = {
 _TYPE_NAMES = {str: "a string", int: "an integer", float: "a float", bool: "a boolean",
                list: "an array", dict: "a table"}
 # fmt: on
-_REGISTRY_KEYS = {"url": str}
+_REGISTRY_KEYS = {"url": str, "references": bool}
 _CREDENTIAL_ENV = (
     "CONTRACTGEN_REGISTRY_USER and CONTRACTGEN_REGISTRY_PASSWORD, or CONTRACTGEN_REGISTRY_TOKEN"
 )
@@ -307,7 +309,8 @@ class _Reader:
             password=self.env.get("CONTRACTGEN_REGISTRY_PASSWORD") or None,
             token=self.env.get("CONTRACTGEN_REGISTRY_TOKEN") or None,
         )
-        return RegistryConfig(url=url, credentials=credentials)
+        references = bool(table.get("references", False))
+        return RegistryConfig(url=url, credentials=credentials, references=references)
 
     def topics(self, value: list[Any]) -> tuple[TopicConfig, ...]:
         topics: list[TopicConfig] = []

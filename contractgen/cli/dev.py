@@ -55,7 +55,9 @@ def _register(config_path: Path | None, url: str, store_path: Path) -> tuple[str
     project = load_project(config_path)
     client = open_client(url)
     try:
-        the_plan = plan(client, targets(project.contracts, references=False))
+        the_plan = plan(
+            client, targets(project.contracts, references=project.config.registry.references)
+        )
         try:
             outcomes = apply(client, the_plan)
         except PlanRefused as error:

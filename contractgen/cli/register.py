@@ -21,10 +21,10 @@ from contractgen.registry.targets import targets
     help="Accept schemas that are older versions of their subject (nothing is written for them).",
 )
 @click.option(
-    "--references",
-    is_flag=True,
+    "--references/--inline",
+    default=None,
     help="Register named types from other files as their own subjects (by full name), "
-    "referenced, instead of inlining them.",
+    "referenced, or inline them (default: the config's `[registry] references`, else inline).",
 )
 @click.option(
     "--format",
@@ -36,7 +36,7 @@ from contractgen.registry.targets import targets
 )
 @click.pass_context
 def register(
-    ctx: click.Context, *, dry_run: bool, allow_revert: bool, references: bool, output: str
+    ctx: click.Context, *, dry_run: bool, allow_revert: bool, references: bool | None, output: str
 ) -> None:
     """Register every subject's schema: NOOP, SET-LEVEL, REGISTER, BLOCKED or REVERT.
 
@@ -48,7 +48,8 @@ def register(
     client = open_client(project.config.registry)
     progress = progress_reporter()
     try:
-        sent = targets(project.contracts, references=references)
+        by_reference = project.config.registry.references if references is None else references
+        sent = targets(project.contracts, references=by_reference)
         the_plan = plan(client, sent, progress=progress)
         outcomes, refused = None, None
         if not dry_run:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ from contractgen.cli.main import main
 from contractgen.ir.model import Level
 from contractgen.registry.connect import open_client
 from contractgen.registry.embedded.server import serve_in_thread
+
+REPO = Path(__file__).parents[2]
 
 EVENT: dict[str, Any] = {
     "type": "record",
@@ -241,3 +244,28 @@ def test_an_empty_url_variable_is_an_error_not_a_silent_pass(project: Project, v
     result = check(project, {var: "", other: None})
     assert result.exit_code == 2, result.output
     assert f"{var} is set but empty: set it to your registry's URL, or unset it" in result.stderr
+
+
+def test_the_config_can_choose_registration_by_reference(tmp_path: Path) -> None:
+    """`[registry] references = true` makes `register` work as `--references` does, so CI and
+    laptops register the same way; `--inline` overrides it."""
+    root = tmp_path / "contracts"
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    text = (REPO / "pyproject.toml").read_text()
+    (root / "pyproject.toml").write_text(
+        text.replace(
+            "[tool.contractgen.registry]\n", "[tool.contractgen.registry]\nreferences = true\n"
+        )
+    )
+    env = {"CONTRACTGEN_REGISTRY_URL": f"embedded:{tmp_path / 'r.db'}", "CONTRACTGEN_CONFIG": None}
+    by_config = CliRunner().invoke(
+        main, ["--config", str(root / "pyproject.toml"), "register", "--dry-run"], env=env
+    )
+    assert by_config.exit_code == 0, by_config.output
+    assert "com.acme.common.Money" in by_config.output  # a referenced type is a subject of its own
+    inline = CliRunner().invoke(
+        main,
+        ["--config", str(root / "pyproject.toml"), "register", "--dry-run", "--inline"],
+        env=env,
+    )
+    assert "com.acme.common.Money" not in inline.output
