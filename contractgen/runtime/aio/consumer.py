@@ -8,10 +8,14 @@ import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from time import monotonic
-from types import TracebackType
-from typing import Any, Generic, Self
+from typing import Any, Generic
 
-from contractgen.runtime.aio.client import PRODUCER_DEFAULTS, aiokafka, connection_settings
+from contractgen.runtime.aio.client import (
+    PRODUCER_DEFAULTS,
+    AsyncClient,
+    aiokafka,
+    connection_settings,
+)
 from contractgen.runtime.dead_letter import (
     DeadLetterPolicy,
     FailedMessage,
@@ -45,7 +49,7 @@ def raw_message(record: Any) -> RawMessage:
     )
 
 
-class AsyncConsumer(Generic[P]):
+class AsyncConsumer(AsyncClient, Generic[P]):
     """Consumes one topic's envelopes in a consumer group.
 
     `config` holds AIOKafkaConsumer keyword arguments (bootstrap_servers=..., ...). Construct it
@@ -277,15 +281,3 @@ class AsyncConsumer(Generic[P]):
         await self._consumer.stop()
         if self._dlq_producer is not None:
             await self._dlq_producer.stop()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()

@@ -2,10 +2,9 @@
 
 import asyncio
 from collections.abc import Mapping
-from types import TracebackType
-from typing import Any, Generic, Self
+from typing import Any, Generic
 
-from contractgen.runtime.aio.client import PRODUCER_DEFAULTS, aiokafka
+from contractgen.runtime.aio.client import PRODUCER_DEFAULTS, AsyncClient, aiokafka
 from contractgen.runtime.envelope import Envelope
 from contractgen.runtime.errors import DeliveryError
 from contractgen.runtime.headers import HeadersArg, normalize_headers
@@ -16,7 +15,7 @@ from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.topic import TopicSpec
 
 
-class AsyncProducer(Generic[P]):
+class AsyncProducer(AsyncClient, Generic[P]):
     """Produces envelopes of one topic's events; idempotent with acks=all unless configured off.
 
     `config` holds AIOKafkaProducer keyword arguments (bootstrap_servers=..., ...). Use as
@@ -113,15 +112,3 @@ class AsyncProducer(Generic[P]):
 
     async def close(self) -> None:
         await self._producer.stop()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
