@@ -10,11 +10,15 @@ The async consumer takes either kind of store: an `AsyncIdempotencyStore` (await
 anything doing I/O, e.g. redis.asyncio) or a sync `IdempotencyStore`, which it calls on the event
 loop (fine for the in-memory store, blocking for a network one).
 
-Plugging in a shared store: implement the two methods on anything durable. Redis:
-``seen`` is ``EXISTS cg:{event_id}``, ``mark`` is ``SET cg:{event_id} 1 EX <ttl>``. SQL: a table
-``(event_id uuid primary key, expires_at timestamp)``; ``seen`` selects an unexpired row, ``mark``
-inserts ignoring conflicts (and a periodic delete of expired rows). Keep the TTL longer than the
-longest redelivery you expect (consumer downtime plus the commit interval).
+Shared stores (`contractgen.runtime.stores`: Redis, and SQL through a DB-API connection) make
+`seen` a claim, so that of two consumers racing on one event (a rebalance hands a partition over
+while its old owner still works on the batch) exactly one handles it: False means "not handled,
+and now yours"; an event another consumer has claimed is waited for until it is done (True) or
+its claim is released or expires (then it is claimed for the caller). They also have
+`release(event_id)`, for a handler that failed, so that a retry needn't wait out the claim's
+`claim_ttl`; either way, a claim that is never marked never makes its event done. To plug in
+another store, implement `seen` and `mark` on anything durable with the same meaning. Keep the
+TTL longer than the longest redelivery you expect (consumer downtime plus the commit interval).
 """
 
 import inspect
@@ -28,7 +32,8 @@ from uuid import UUID
 
 class IdempotencyStore(Protocol):
     def seen(self, event_id: UUID) -> bool:
-        """True when the event was already handled."""
+        """True when the event was already handled (False: handle it; a shared store has
+        claimed it for the caller)."""
         ...
 
     def mark(self, event_id: UUID) -> None:

@@ -1,0 +1,278 @@
+"""Idempotency in a SQL database through a DB-API 2 connection: SQLite (the standard library's
+``sqlite3``) or PostgreSQL (``psycopg``, the ``postgres`` extra), or any database that knows
+``INSERT ... ON CONFLICT`` (both do; MySQL does not).
+
+One table, created on first use: an event id, who holds it (a claim token or ``done``) and when
+that expires (epoch milliseconds of the consumers' clocks: keep them in step, as NTP does, to
+well under `claim_ttl`). The claim is a single upsert that takes the row only when it is absent
+or expired; the primary key makes it atomic, so of two consumers racing on one event exactly one
+handles it (see `claim` for the waiting side). Expired rows are deleted by `mark`, at most once
+per `purge_interval` seconds.
+
+This module imports no driver: the connection is the caller's.
+"""
+
+import asyncio
+import re
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+from uuid import UUID
+
+from contractgen.runtime.stores.claim import (
+    DEFAULT_CLAIM_TTL,
+    DEFAULT_TTL,
+    DONE,
+    ClaimState,
+    claim_or_wait,
+    claim_or_wait_async,
+    milliseconds,
+    new_token,
+)
+
+_TABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,47}")
+# The statements with qmark placeholders; `_Sql` rewrites them to the driver's paramstyle.
+_CREATE = (
+    "CREATE TABLE IF NOT EXISTS {t} (event_id VARCHAR(36) PRIMARY KEY, "
+    "holder VARCHAR(64) NOT NULL, expires_at BIGINT NOT NULL)"
+)
+_INDEX = "CREATE INDEX IF NOT EXISTS {t}_expires_at ON {t} (expires_at)"
+_UPSERT = (
+    "INSERT INTO {t} (event_id, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (event_id) "
+    "DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at"
+)
+_CLAIM = _UPSERT + " WHERE {t}.expires_at <= ?"
+_HOLDER = "SELECT holder FROM {t} WHERE event_id = ? AND expires_at > ?"
+_RELEASE = "DELETE FROM {t} WHERE event_id = ? AND holder = ?"
+_PURGE = "DELETE FROM {t} WHERE expires_at <= ?"
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def execute(self, operation: str, parameters: Any = ..., /) -> object: ...
+
+    def fetchone(self) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+class Connection(Protocol):
+    """A DB-API 2 connection (``sqlite3.Connection``, ``psycopg.Connection``, ...)."""
+
+    def cursor(self) -> Cursor: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+def _paramstyle(connection: Connection) -> str:
+    """The DB-API module attribute `paramstyle` of the connection's driver."""
+    module = type(connection).__module__
+    while module:
+        style = getattr(sys.modules.get(module), "paramstyle", None)
+        if isinstance(style, str):
+            return style
+        module = module.rpartition(".")[0]
+    raise ValueError(
+        f"cannot tell the placeholder style of {type(connection).__qualname__} connections: "
+        "pass paramstyle= ('qmark', 'numeric', 'named', 'format' or 'pyformat')"
+    )
+
+
+class _Sql:
+    """The statements of one table in one driver's placeholder style, and their execution in
+    short transactions, one at a time (a DB-API connection is not for concurrent use)."""
+
+    def __init__(self, connection: Connection, table: str, paramstyle: str | None) -> None:
+        if not _TABLE.fullmatch(table):
+            raise ValueError(f"table {table!r} is not a plain SQL identifier")
+        self.style = paramstyle or _paramstyle(connection)
+        if self.style not in {"qmark", "numeric", "named", "format", "pyformat"}:
+            raise ValueError(f"unknown DB-API paramstyle {self.style!r}")
+        self._connection = connection
+        self._table = table
+        self._lock = threading.Lock()
+        self._created = False
+
+    def statement(self, template: str) -> str:
+        parts = template.format(t=self._table).split("?")
+        return parts[0] + "".join(self._mark(i) + part for i, part in enumerate(parts[1:], 1))
+
+    def _mark(self, number: int) -> str:
+        """The placeholder of the `number`th parameter (from 1)."""
+        if self.style == "qmark":
+            return "?"
+        if self.style == "numeric":
+            return f":{number}"
+        return f":p{number}" if self.style == "named" else "%s"
+
+    def parameters(self, values: tuple[object, ...]) -> object:
+        return {f"p{i}": v for i, v in enumerate(values, 1)} if self.style == "named" else values
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        with self._lock:
+            if not self._created:
+                self._create()
+            cursor = self._connection.cursor()
+            try:
+                yield cursor
+                self._connection.commit()
+            except BaseException:
+                self._connection.rollback()
+                raise
+            finally:
+                cursor.close()
+
+    def _create(self) -> None:
+        # Twice: PostgreSQL can fail one of two concurrent CREATE ... IF NOT EXISTS (a unique
+        # violation in its catalog); the retry then finds the table. The error class is the
+        # driver's, hence the broad except.
+        for attempt in (1, 2):
+            cursor = self._connection.cursor()
+            try:
+                cursor.execute(self.statement(_CREATE))
+                cursor.execute(self.statement(_INDEX))
+                self._connection.commit()
+            except Exception:
+                self._connection.rollback()
+                if attempt == 2:
+                    raise
+            else:
+                self._created = True
+                return
+            finally:
+                cursor.close()
+
+
+def _now_ms() -> int:
+    return round(time.time() * 1000)
+
+
+class _SqlClaims:
+    """The three operations, shared by the sync and the async store."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        table: str,
+        ttl: float,
+        claim_ttl: float,
+        purge_interval: float,
+        paramstyle: str | None,
+    ) -> None:
+        self._sql = _Sql(connection, table, paramstyle)
+        self._ttl_ms, self._claim_ms = milliseconds(ttl, claim_ttl)
+        self._token = new_token()
+        self._purge_ms = round(purge_interval * 1000)
+        self._purged_at = 0
+        sql = self._sql.statement
+        self._claim, self._holder = sql(_CLAIM), sql(_HOLDER)
+        self._upsert, self._release, self._purge = sql(_UPSERT), sql(_RELEASE), sql(_PURGE)
+
+    def try_claim(self, event_id: UUID) -> ClaimState:
+        now, bind = _now_ms(), self._sql.parameters
+        with self._sql.transaction() as cursor:
+            cursor.execute(
+                self._claim, bind((str(event_id), self._token, now + self._claim_ms, now))
+            )
+            if cursor.rowcount == 1:
+                return ClaimState.CLAIMED
+            cursor.execute(self._holder, bind((str(event_id), now)))
+            row = cursor.fetchone()
+        return ClaimState.DONE if row is not None and row[0] == DONE else ClaimState.BUSY
+
+    def mark(self, event_id: UUID) -> None:
+        now, bind = _now_ms(), self._sql.parameters
+        with self._sql.transaction() as cursor:
+            cursor.execute(self._upsert, bind((str(event_id), DONE, now + self._ttl_ms)))
+            if now - self._purged_at >= self._purge_ms:
+                cursor.execute(self._purge, bind((now,)))
+                self._purged_at = now
+
+    def release(self, event_id: UUID) -> None:
+        with self._sql.transaction() as cursor:
+            cursor.execute(self._release, self._sql.parameters((str(event_id), self._token)))
+
+
+class SqlIdempotencyStore:
+    """Event ids in a SQL table, shared by every consumer that uses the same database and table.
+
+    `seen` claims the event for `claim_ttl` seconds (or waits while another consumer holds it),
+    `mark` turns the claim into a done row kept `ttl` seconds, `release` drops the claim of an
+    event whose handler failed, so that a retry needn't wait for it to expire. Each call is one
+    short transaction, committed on the given connection (give the store a connection of its
+    own). The placeholder style is the driver module's `paramstyle` unless given.
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        table: str = "contractgen_idempotency",
+        ttl: float = DEFAULT_TTL,
+        claim_ttl: float = DEFAULT_CLAIM_TTL,
+        purge_interval: float = 60.0,
+        paramstyle: str | None = None,
+    ) -> None:
+        self._claims = _SqlClaims(
+            connection,
+            table=table,
+            ttl=ttl,
+            claim_ttl=claim_ttl,
+            purge_interval=purge_interval,
+            paramstyle=paramstyle,
+        )
+
+    def seen(self, event_id: UUID) -> bool:
+        return claim_or_wait(event_id, lambda: self._claims.try_claim(event_id))
+
+    def mark(self, event_id: UUID) -> None:
+        self._claims.mark(event_id)
+
+    def release(self, event_id: UUID) -> None:
+        self._claims.release(event_id)
+
+
+class AsyncSqlIdempotencyStore:
+    """`SqlIdempotencyStore` for the async consumer: the same DB-API calls, each in a worker
+    thread so that the event loop never waits on the database (for SQLite, connect with
+    ``check_same_thread=False``; the store never uses the connection from two threads at once).
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        table: str = "contractgen_idempotency",
+        ttl: float = DEFAULT_TTL,
+        claim_ttl: float = DEFAULT_CLAIM_TTL,
+        purge_interval: float = 60.0,
+        paramstyle: str | None = None,
+    ) -> None:
+        self._claims = _SqlClaims(
+            connection,
+            table=table,
+            ttl=ttl,
+            claim_ttl=claim_ttl,
+            purge_interval=purge_interval,
+            paramstyle=paramstyle,
+        )
+
+    async def seen(self, event_id: UUID) -> bool:
+        return await claim_or_wait_async(
+            event_id, lambda: asyncio.to_thread(self._claims.try_claim, event_id)
+        )
+
+    async def mark(self, event_id: UUID) -> None:
+        await asyncio.to_thread(self._claims.mark, event_id)
+
+    async def release(self, event_id: UUID) -> None:
+        await asyncio.to_thread(self._claims.release, event_id)
