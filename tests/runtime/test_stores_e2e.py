@@ -1,0 +1,124 @@
+"""The repository's generated consumers with the SQLite store on the mock cluster: an event sent
+twice (an application-level retry, same event id) is handled once, and a second consumer group
+replaying the topic against the same database handles nothing again."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from codegen.support import repo_module
+from confluent_kafka.schema_registry import SchemaRegistryClient
+
+from contractgen.dev.mock_cluster import MockKafkaCluster
+from contractgen.registry.embedded.server import serve_in_thread
+from contractgen.runtime import ConsumedEvent, Envelope
+from contractgen.runtime.stores import AsyncSqlIdempotencyStore, SqlIdempotencyStore
+
+from .kafka_helpers import register
+
+models = repo_module("generated.models.com.acme.orders")
+orders = repo_module("generated.orders")
+
+pytestmark = pytest.mark.kafka
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Iterator[SchemaRegistryClient]:
+    # a registry and (below) a cluster of their own: the generated topic is the fixed `orders`
+    with serve_in_thread(tmp_path / "registry.db") as url:
+        client = SchemaRegistryClient({"url": url})
+        register(client, orders.TOPIC)
+        yield client
+
+
+@pytest.fixture
+def cluster() -> Iterator[MockKafkaCluster]:
+    with MockKafkaCluster() as started:
+        yield started
+
+
+def _send_with_a_retry(cluster: MockKafkaCluster, registry: SchemaRegistryClient) -> list[Any]:
+    """Three messages, two of them one event: what was sent, in order, deduplicated."""
+    created = models.OrderCreated(
+        order_id="o-1",
+        customer_id="c-1",
+        items=[models.LineItem(sku="s", quantity=1, unit_price=Decimal("2.50"))],
+        amount=Decimal("2.50"),
+        currency="EUR",
+        status=models.OrderStatus.CONFIRMED,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    cancelled = models.OrderCancelled(
+        order_id="o-1",
+        reason=models.CancellationReason.FRAUD_SUSPECTED,
+        cancelled_at=datetime(2026, 1, 2, tzinfo=UTC),
+    )
+    envelope = Envelope(
+        event_id=uuid4(),
+        event_type=models.OrderCreated.AVRO_NAME,
+        occurred_at=datetime.now(UTC),
+        producer="retrying-producer",
+        payload=created,
+    )
+    config = {"bootstrap.servers": cluster.bootstrap_servers, "log_level": 3}
+    producer = orders.OrdersProducer(config, registry)
+    producer.send_envelope(envelope)
+    producer.send_envelope(envelope)  # the retry: same event id, one partition (same key)
+    producer.send(cancelled)
+    assert producer.flush(10) == 0
+    producer.close()
+    return [created, cancelled]
+
+
+def test_a_duplicate_is_handled_once_and_a_replay_not_at_all(
+    cluster: MockKafkaCluster, registry: SchemaRegistryClient, tmp_path: Path
+) -> None:
+    sent = _send_with_a_retry(cluster, registry)
+    config = {"bootstrap.servers": cluster.bootstrap_servers, "log_level": 3}
+    database = tmp_path / "handled.db"
+    handled: list[Any] = []
+
+    def handle(event: ConsumedEvent[Any]) -> None:
+        handled.append(event.payload)
+
+    for group in ("billing", "billing-replay"):  # the replay: a group reading from the start
+        with (
+            closing(sqlite3.connect(database)) as connection,
+            orders.OrdersConsumer(
+                config, registry, group_id=group, idempotency=SqlIdempotencyStore(connection)
+            ) as consumer,
+        ):
+            stats = consumer.run(handle, max_messages=3, idle_timeout=20)
+        assert (stats.handled, stats.duplicates) == ((2, 1) if group == "billing" else (0, 3))
+    assert handled == sent
+
+
+async def test_the_async_consumer_with_the_async_store(
+    cluster: MockKafkaCluster, registry: SchemaRegistryClient, tmp_path: Path
+) -> None:
+    sent = _send_with_a_retry(cluster, registry)
+    handled: list[Any] = []
+
+    async def handle(event: ConsumedEvent[Any]) -> None:
+        handled.append(event.payload)
+
+    connection = sqlite3.connect(tmp_path / "handled.db", check_same_thread=False)
+    try:
+        store = AsyncSqlIdempotencyStore(connection)
+        config = {"bootstrap_servers": cluster.bootstrap_servers}
+        async with orders.OrdersAsyncConsumer(
+            config, registry, group_id="billing", idempotency=store
+        ) as consumer:
+            stats = await consumer.run(handle, max_messages=3, idle_timeout=20)
+    finally:
+        connection.close()
+    assert (stats.handled, stats.duplicates) == (2, 1)
+    assert handled == sent
