@@ -55,6 +55,17 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         yield made
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def sql_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    made: Backend
+    if request.param == "sqlite":
+        made = SqliteBackend(tmp_path / "idempotency.db")
+    else:
+        made = PostgresBackend(request.getfixturevalue("postgres_srv"))
+    with opened(made):
+        yield made
+
+
 def test_an_event_is_claimed_marked_then_skipped(backend: Backend) -> None:
     first, second = backend.store(), backend.store()
     event = uuid4()
@@ -206,3 +217,29 @@ def test_lifetimes_are_checked(tmp_path: Path, ttl: float, claim_ttl: float) -> 
     backend = SqliteBackend(tmp_path / "idempotency.db")
     with opened(backend), pytest.raises(ValueError, match="claim_ttl"):
         backend.store(ttl=ttl, claim_ttl=claim_ttl)
+
+
+def _first_use_together(stores: list[Any]) -> list[BaseException]:
+    start = threading.Barrier(len(stores))
+    errors: list[BaseException] = []
+
+    def first_use(store: Any) -> None:
+        start.wait(30)
+        try:
+            store.seen(uuid4())
+        except BaseException as exc:
+            errors.append(exc)
+
+    workers = [threading.Thread(target=first_use, args=(store,)) for store in stores]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    return errors
+
+
+def test_consumers_starting_together_create_the_table_once(sql_backend: Backend) -> None:
+    # PostgreSQL fails some of several concurrent CREATE TABLE IF NOT EXISTS of one table
+    for _ in range(5):
+        table = f"first_use_{uuid4().hex[:12]}"
+        assert _first_use_together([sql_backend.store(table=table) for _ in range(6)]) == []

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -125,10 +125,13 @@ class _Sql:
                 yield cursor
                 self._connection.commit()
             except BaseException:
-                self._connection.rollback()
+                # a lost connection cannot roll back: its own error says what happened
+                with suppress(Exception):
+                    self._connection.rollback()
                 raise
             finally:
-                cursor.close()
+                with suppress(Exception):
+                    cursor.close()
 
     def _create(self) -> None:
         # Twice: PostgreSQL can fail one of two concurrent CREATE ... IF NOT EXISTS (a unique
