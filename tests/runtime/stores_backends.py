@@ -58,24 +58,29 @@ class Backend(abc.ABC):
                 close()
 
 
-class SqliteBackend(Backend):
+class SqlBackend(Backend):
+    @abc.abstractmethod
+    def connect(self) -> Any: ...
+
+    def store(self, **options: Any) -> SqlIdempotencyStore:
+        return SqlIdempotencyStore(self.connect(), **options)
+
+    def async_store(self, **options: Any) -> AsyncSqlIdempotencyStore:
+        return AsyncSqlIdempotencyStore(self.connect(), **options)
+
+
+class SqliteBackend(SqlBackend):
     name = "sqlite"
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
 
-    def _connect(self) -> sqlite3.Connection:
+    def connect(self) -> sqlite3.Connection:
         # check_same_thread=False: the async store calls it from worker threads, one at a time
         connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
         self._closers.append(connection.close)
         return connection
-
-    def store(self, **options: Any) -> SqlIdempotencyStore:
-        return SqlIdempotencyStore(self._connect(), **options)
-
-    def async_store(self, **options: Any) -> AsyncSqlIdempotencyStore:
-        return AsyncSqlIdempotencyStore(self._connect(), **options)
 
     def holder(self, event_id: UUID) -> str | None:
         with contextlib.closing(sqlite3.connect(self.path)) as connection:
@@ -90,7 +95,7 @@ class SqliteBackend(Backend):
         self._closers.clear()
 
 
-class PostgresBackend(Backend):
+class PostgresBackend(SqlBackend):
     name = "postgres"
 
     def __init__(self, server: PostgresServer) -> None:
@@ -98,16 +103,10 @@ class PostgresBackend(Backend):
         self.server = server
         self.psycopg = pytest.importorskip("psycopg", reason="pip install 'contractgen[postgres]'")
 
-    def _connect(self) -> Any:
+    def connect(self) -> Any:
         connection = self.psycopg.connect(self.server.dsn)
         self._closers.append(connection.close)
         return connection
-
-    def store(self, **options: Any) -> SqlIdempotencyStore:
-        return SqlIdempotencyStore(self._connect(), **options)
-
-    def async_store(self, **options: Any) -> AsyncSqlIdempotencyStore:
-        return AsyncSqlIdempotencyStore(self._connect(), **options)
 
     def holder(self, event_id: UUID) -> str | None:
         with self.psycopg.connect(self.server.dsn) as connection:

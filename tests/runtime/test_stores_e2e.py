@@ -24,6 +24,7 @@ from contractgen.runtime.stores import AsyncSqlIdempotencyStore, SqlIdempotencyS
 
 from .kafka_helpers import register
 
+common = repo_module("generated.models.com.acme.common")
 models = repo_module("generated.models.com.acme.orders")
 orders = repo_module("generated.orders")
 
@@ -47,26 +48,23 @@ def cluster() -> Iterator[MockKafkaCluster]:
 
 def _send_with_a_retry(cluster: MockKafkaCluster, registry: SchemaRegistryClient) -> list[Any]:
     """Three messages, two of them one event: what was sent, in order, deduplicated."""
-    created = models.OrderCreated(
-        order_id="o-1",
-        customer_id="c-1",
-        items=[models.LineItem(sku="s", quantity=1, unit_price=Decimal("2.50"))],
-        amount=Decimal("2.50"),
-        currency="EUR",
-        status=models.OrderStatus.CONFIRMED,
-        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    paid = models.OrderPaid(
+        order_id="o-7",
+        payment_id="p-7",
+        paid=common.Money(amount=Decimal("12.50"), currency="EUR"),
+        paid_at=datetime(2026, 3, 1, tzinfo=UTC),
     )
     cancelled = models.OrderCancelled(
-        order_id="o-1",
+        order_id="o-7",
         reason=models.CancellationReason.FRAUD_SUSPECTED,
-        cancelled_at=datetime(2026, 1, 2, tzinfo=UTC),
+        cancelled_at=datetime(2026, 3, 2, tzinfo=UTC),
     )
     envelope = Envelope(
         event_id=uuid4(),
-        event_type=models.OrderCreated.AVRO_NAME,
+        event_type=models.OrderPaid.AVRO_NAME,
         occurred_at=datetime.now(UTC),
         producer="retrying-producer",
-        payload=created,
+        payload=paid,
     )
     config = {"bootstrap.servers": cluster.bootstrap_servers, "log_level": 3}
     producer = orders.OrdersProducer(config, registry)
@@ -75,7 +73,7 @@ def _send_with_a_retry(cluster: MockKafkaCluster, registry: SchemaRegistryClient
     producer.send(cancelled)
     assert producer.flush(10) == 0
     producer.close()
-    return [created, cancelled]
+    return [paid, cancelled]
 
 
 def test_a_duplicate_is_handled_once_and_a_replay_not_at_all(

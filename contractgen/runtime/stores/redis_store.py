@@ -13,7 +13,7 @@ here has a TTL, so the ``volatile-*`` policies would evict done marks first.
 
 import inspect
 from collections.abc import Awaitable
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 from uuid import UUID
 
 from contractgen.runtime.stores.claim import (
@@ -57,56 +57,57 @@ class AsyncRedisClient(Protocol):
     def eval(self, script: str, numkeys: int, *keys_and_args: str) -> Awaitable[object]: ...
 
 
-class _RedisKeys:
-    """Key names, values and lifetimes, shared by the sync and async stores."""
+C = TypeVar("C", RedisClient, AsyncRedisClient)
 
-    def __init__(self, prefix: str, ttl: float, claim_ttl: float) -> None:
-        self.prefix = prefix
-        self.ttl_ms, self.claim_ms = milliseconds(ttl, claim_ttl)
-        self.token = new_token()
 
-    def key(self, event_id: UUID) -> str:
-        return f"{self.prefix}{event_id}"
+class _RedisStore(Generic[C]):
+    """Client, key names, values and lifetimes, shared by the sync and async stores."""
+
+    def __init__(
+        self,
+        client: C,
+        *,
+        ttl: float = DEFAULT_TTL,
+        claim_ttl: float = DEFAULT_CLAIM_TTL,
+        prefix: str = "contractgen:event:",
+    ) -> None:
+        self._client: C = client
+        self._prefix = prefix
+        self._ttl_ms, self._claim_ms = milliseconds(ttl, claim_ttl)
+        self._token = new_token()
+
+    def _key(self, event_id: UUID) -> str:
+        return f"{self._prefix}{event_id}"
 
     @staticmethod
-    def state(value: object) -> ClaimState:
+    def _state(value: object) -> ClaimState:
         """What the value a failed `SET NX` found means (None: it expired in between)."""
         if isinstance(value, bytes):  # a client without decode_responses
             value = value.decode()
         return ClaimState.DONE if value == DONE else ClaimState.BUSY
 
 
-class RedisIdempotencyStore:
+class RedisIdempotencyStore(_RedisStore[RedisClient]):
     """Event ids in Redis, shared by every consumer that uses the same server and `prefix`.
 
     `seen` claims the event for `claim_ttl` seconds (or waits while another consumer holds it),
     `mark` turns the claim into a done mark kept `ttl` seconds, `release` drops the claim of an
-    event whose handler failed, so that a retry needn't wait for it to expire.
+    event whose handler failed, so that a retry needn't wait for it to expire. `client` is a
+    ``redis.Redis``; keys are `prefix` followed by the event id.
     """
-
-    def __init__(
-        self,
-        client: RedisClient,
-        *,
-        ttl: float = DEFAULT_TTL,
-        claim_ttl: float = DEFAULT_CLAIM_TTL,
-        prefix: str = "contractgen:event:",
-    ) -> None:
-        self._client = client
-        self._keys = _RedisKeys(prefix, ttl, claim_ttl)
 
     def seen(self, event_id: UUID) -> bool:
         return claim_or_wait(event_id, lambda: self._try_claim(event_id))
 
     def mark(self, event_id: UUID) -> None:
-        self._client.set(self._keys.key(event_id), DONE, px=self._keys.ttl_ms)
+        self._client.set(self._key(event_id), DONE, px=self._ttl_ms)
 
     def release(self, event_id: UUID) -> None:
-        self._client.eval(_RELEASE, 1, self._keys.key(event_id), self._keys.token)
+        self._client.eval(_RELEASE, 1, self._key(event_id), self._token)
 
     def _try_claim(self, event_id: UUID) -> ClaimState:
-        keys, key = self._keys, self._keys.key(event_id)
-        claimed = self._client.set(key, keys.token, nx=True, px=keys.claim_ms)
+        key = self._key(event_id)
+        claimed = self._client.set(key, self._token, nx=True, px=self._claim_ms)
         if inspect.iscoroutine(claimed):  # truthy: every event would look claimed, silently
             claimed.close()
             raise TypeError(
@@ -115,34 +116,23 @@ class RedisIdempotencyStore:
             )
         if claimed:
             return ClaimState.CLAIMED
-        return keys.state(self._client.get(key))
+        return self._state(self._client.get(key))
 
 
-class AsyncRedisIdempotencyStore:
+class AsyncRedisIdempotencyStore(_RedisStore[AsyncRedisClient]):
     """`RedisIdempotencyStore` for the async consumer, on a ``redis.asyncio.Redis`` client."""
-
-    def __init__(
-        self,
-        client: AsyncRedisClient,
-        *,
-        ttl: float = DEFAULT_TTL,
-        claim_ttl: float = DEFAULT_CLAIM_TTL,
-        prefix: str = "contractgen:event:",
-    ) -> None:
-        self._client = client
-        self._keys = _RedisKeys(prefix, ttl, claim_ttl)
 
     async def seen(self, event_id: UUID) -> bool:
         return await claim_or_wait_async(event_id, lambda: self._try_claim(event_id))
 
     async def mark(self, event_id: UUID) -> None:
-        await self._client.set(self._keys.key(event_id), DONE, px=self._keys.ttl_ms)
+        await self._client.set(self._key(event_id), DONE, px=self._ttl_ms)
 
     async def release(self, event_id: UUID) -> None:
-        await self._client.eval(_RELEASE, 1, self._keys.key(event_id), self._keys.token)
+        await self._client.eval(_RELEASE, 1, self._key(event_id), self._token)
 
     async def _try_claim(self, event_id: UUID) -> ClaimState:
-        keys, key = self._keys, self._keys.key(event_id)
-        if await self._client.set(key, keys.token, nx=True, px=keys.claim_ms):
+        key = self._key(event_id)
+        if await self._client.set(key, self._token, nx=True, px=self._claim_ms):
             return ClaimState.CLAIMED
-        return keys.state(await self._client.get(key))
+        return self._state(await self._client.get(key))

@@ -158,54 +158,56 @@ def _now_ms() -> int:
     return round(time.time() * 1000)
 
 
-class _SqlClaims:
-    """The three operations, shared by the sync and the async store."""
+class _SqlStore:
+    """The options and the three operations, shared by the sync and the async store."""
 
     def __init__(
         self,
         connection: Connection,
         *,
-        table: str,
-        ttl: float,
-        claim_ttl: float,
-        purge_interval: float,
-        paramstyle: str | None,
+        table: str = "contractgen_idempotency",
+        ttl: float = DEFAULT_TTL,
+        claim_ttl: float = DEFAULT_CLAIM_TTL,
+        purge_interval: float = 60.0,
+        paramstyle: str | None = None,
     ) -> None:
         self._sql = _Sql(connection, table, paramstyle)
         self._ttl_ms, self._claim_ms = milliseconds(ttl, claim_ttl)
         self._token = new_token()
         self._purge_ms = round(purge_interval * 1000)
         self._purged_at = 0
-        sql = self._sql.statement
-        self._claim, self._holder = sql(_CLAIM), sql(_HOLDER)
-        self._upsert, self._release, self._purge = sql(_UPSERT), sql(_RELEASE), sql(_PURGE)
+        self._claim_sql = self._sql.statement(_CLAIM)
+        self._holder_sql = self._sql.statement(_HOLDER)
+        self._upsert_sql = self._sql.statement(_UPSERT)
+        self._release_sql = self._sql.statement(_RELEASE)
+        self._purge_sql = self._sql.statement(_PURGE)
 
-    def try_claim(self, event_id: UUID) -> ClaimState:
+    def _try_claim(self, event_id: UUID) -> ClaimState:
         now, bind = _now_ms(), self._sql.parameters
         with self._sql.transaction() as cursor:
             cursor.execute(
-                self._claim, bind((str(event_id), self._token, now + self._claim_ms, now))
+                self._claim_sql, bind((str(event_id), self._token, now + self._claim_ms, now))
             )
             if cursor.rowcount == 1:
                 return ClaimState.CLAIMED
-            cursor.execute(self._holder, bind((str(event_id), now)))
+            cursor.execute(self._holder_sql, bind((str(event_id), now)))
             row = cursor.fetchone()
         return ClaimState.DONE if row is not None and row[0] == DONE else ClaimState.BUSY
 
-    def mark(self, event_id: UUID) -> None:
+    def _mark_done(self, event_id: UUID) -> None:
         now, bind = _now_ms(), self._sql.parameters
         with self._sql.transaction() as cursor:
-            cursor.execute(self._upsert, bind((str(event_id), DONE, now + self._ttl_ms)))
+            cursor.execute(self._upsert_sql, bind((str(event_id), DONE, now + self._ttl_ms)))
             if now - self._purged_at >= self._purge_ms:
-                cursor.execute(self._purge, bind((now,)))
+                cursor.execute(self._purge_sql, bind((now,)))
                 self._purged_at = now
 
-    def release(self, event_id: UUID) -> None:
+    def _drop_claim(self, event_id: UUID) -> None:
         with self._sql.transaction() as cursor:
-            cursor.execute(self._release, self._sql.parameters((str(event_id), self._token)))
+            cursor.execute(self._release_sql, self._sql.parameters((str(event_id), self._token)))
 
 
-class SqlIdempotencyStore:
+class SqlIdempotencyStore(_SqlStore):
     """Event ids in a SQL table, shared by every consumer that uses the same database and table.
 
     `seen` claims the event for `claim_ttl` seconds (or waits while another consumer holds it),
@@ -215,67 +217,29 @@ class SqlIdempotencyStore:
     own). The placeholder style is the driver module's `paramstyle` unless given.
     """
 
-    def __init__(
-        self,
-        connection: Connection,
-        *,
-        table: str = "contractgen_idempotency",
-        ttl: float = DEFAULT_TTL,
-        claim_ttl: float = DEFAULT_CLAIM_TTL,
-        purge_interval: float = 60.0,
-        paramstyle: str | None = None,
-    ) -> None:
-        self._claims = _SqlClaims(
-            connection,
-            table=table,
-            ttl=ttl,
-            claim_ttl=claim_ttl,
-            purge_interval=purge_interval,
-            paramstyle=paramstyle,
-        )
-
     def seen(self, event_id: UUID) -> bool:
-        return claim_or_wait(event_id, lambda: self._claims.try_claim(event_id))
+        return claim_or_wait(event_id, lambda: self._try_claim(event_id))
 
     def mark(self, event_id: UUID) -> None:
-        self._claims.mark(event_id)
+        self._mark_done(event_id)
 
     def release(self, event_id: UUID) -> None:
-        self._claims.release(event_id)
+        self._drop_claim(event_id)
 
 
-class AsyncSqlIdempotencyStore:
+class AsyncSqlIdempotencyStore(_SqlStore):
     """`SqlIdempotencyStore` for the async consumer: the same DB-API calls, each in a worker
     thread so that the event loop never waits on the database (for SQLite, connect with
     ``check_same_thread=False``; the store never uses the connection from two threads at once).
     """
 
-    def __init__(
-        self,
-        connection: Connection,
-        *,
-        table: str = "contractgen_idempotency",
-        ttl: float = DEFAULT_TTL,
-        claim_ttl: float = DEFAULT_CLAIM_TTL,
-        purge_interval: float = 60.0,
-        paramstyle: str | None = None,
-    ) -> None:
-        self._claims = _SqlClaims(
-            connection,
-            table=table,
-            ttl=ttl,
-            claim_ttl=claim_ttl,
-            purge_interval=purge_interval,
-            paramstyle=paramstyle,
-        )
-
     async def seen(self, event_id: UUID) -> bool:
         return await claim_or_wait_async(
-            event_id, lambda: asyncio.to_thread(self._claims.try_claim, event_id)
+            event_id, lambda: asyncio.to_thread(self._try_claim, event_id)
         )
 
     async def mark(self, event_id: UUID) -> None:
-        await asyncio.to_thread(self._claims.mark, event_id)
+        await asyncio.to_thread(self._mark_done, event_id)
 
     async def release(self, event_id: UUID) -> None:
-        await asyncio.to_thread(self._claims.release, event_id)
+        await asyncio.to_thread(self._drop_claim, event_id)
