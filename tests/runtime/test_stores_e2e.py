@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import confluent_kafka
 import pytest
 from codegen.support import repo_module
 from confluent_kafka.schema_registry import SchemaRegistryClient
@@ -22,7 +23,7 @@ from contractgen.registry.embedded.server import serve_in_thread
 from contractgen.runtime import ConsumedEvent, Envelope
 from contractgen.runtime.stores import AsyncSqlIdempotencyStore, SqlIdempotencyStore
 
-from .kafka_helpers import register
+from .kafka_helpers import read_topic, register
 
 common = repo_module("generated.models.com.acme.common")
 models = repo_module("generated.models.com.acme.orders")
@@ -120,3 +121,38 @@ async def test_the_async_consumer_with_the_async_store(
         connection.close()
     assert (stats.handled, stats.duplicates) == (2, 1)
     assert handled == sent
+
+
+def test_a_dead_lettered_event_is_not_done_so_its_replay_is_handled(
+    cluster: MockKafkaCluster, registry: SchemaRegistryClient, tmp_path: Path
+) -> None:
+    """The failed handler's claim is never marked: the DLQ written back onto the topic after the
+    fix reaches the handler (once the claim expired: the consumer does not release it)."""
+    config = {"bootstrap.servers": cluster.bootstrap_servers, "log_level": 3}
+    cancelled = models.OrderCancelled(order_id="o-8", cancelled_at=datetime(2026, 3, 3, tzinfo=UTC))
+    producer = orders.OrdersProducer(config, registry)
+    producer.send(cancelled)
+    assert producer.flush(10) == 0
+    producer.close()
+    handled: list[Any] = []
+
+    def buggy(event: ConsumedEvent[Any]) -> None:
+        raise RuntimeError("a bug, fixed in the next release")
+
+    with (
+        closing(sqlite3.connect(tmp_path / "handled.db")) as connection,
+        orders.OrdersConsumer(
+            config,
+            registry,
+            group_id="billing",
+            idempotency=SqlIdempotencyStore(connection, claim_ttl=1),
+        ) as consumer,
+    ):
+        assert consumer.run(buggy, max_messages=1, idle_timeout=20).dead_lettered == 1
+        [dead] = read_topic(cluster.bootstrap_servers, "orders-dlq", 1)
+        replayer = confluent_kafka.Producer(config)
+        replayer.produce("orders", value=dead.value(), key=dead.key())
+        assert replayer.flush(10) == 0
+        stats = consumer.run(lambda e: handled.append(e.payload), max_messages=1, idle_timeout=20)
+    assert (stats.handled, stats.duplicates) == (1, 0)
+    assert handled == [cancelled]
