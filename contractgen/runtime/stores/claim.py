@@ -49,7 +49,11 @@ def milliseconds(ttl: float, claim_ttl: float) -> tuple[int, int]:
 
 
 def _waiting(event_id: object) -> None:
-    log.info("event %s is being handled by another consumer: waiting for its outcome", event_id)
+    log.info(
+        "event %s is claimed (being handled elsewhere, or a failed attempt's claim has not "
+        "expired): waiting until it is done or the claim ends",
+        event_id,
+    )
 
 
 def claim_or_wait(event_id: object, try_claim: Callable[[], ClaimState]) -> bool:
