@@ -16,8 +16,16 @@ from contractgen.project import load_project
 @click.argument("new", default=WORK_TREE_SPEC)
 @click.option("--format", "output_format", type=click.Choice(["text", "markdown"]),
               default="text", show_default=True)  # fmt: skip
+@click.option(
+    "--append-to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append the report to this file instead of printing it (in GitHub Actions: "
+    '"$GITHUB_STEP_SUMMARY", which shows it on the run\'s summary page).',
+)
 @click.pass_context
-def diff(ctx: click.Context, old: str, new: str, output_format: str) -> None:
+def diff(
+    ctx: click.Context, old: str, new: str, output_format: str, append_to: Path | None
+) -> None:
     """Semantic diff of every subject from OLD to NEW, with the compatibility verdict.
 
     OLD and NEW are what `check --against` takes (git:REF, git: for the merge base, dir:PATH,
@@ -33,4 +41,9 @@ def diff(ctx: click.Context, old: str, new: str, output_format: str) -> None:
     report = diff_states(
         state(old, project, cwd), state(new, project, cwd), levels, project.config.compatibility
     )
-    click.echo((render_markdown if output_format == "markdown" else render_text)(report), nl=False)
+    text = (render_markdown if output_format == "markdown" else render_text)(report)
+    if append_to is None:
+        click.echo(text, nl=False)
+    else:
+        with append_to.open("a", encoding="utf-8") as summary:
+            summary.write(text)

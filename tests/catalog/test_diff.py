@@ -71,3 +71,15 @@ def test_a_missing_ref_is_an_infrastructure_error(contracts_repo: Path) -> None:
     result = contractgen("diff", "git:no-such-ref")
     assert result.exit_code == 3
     assert "no-such-ref" in result.output
+
+
+def test_append_to_adds_the_report_to_a_job_summary(contracts_repo: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    edit_order_created(contracts_repo, add_channel)
+    args = ("diff", "git:HEAD", "--format", "markdown", "--append-to", str(summary))
+    result = contractgen(*args)
+    assert result.exit_code == 0 and result.output == ""
+    text = summary.read_text()
+    assert text.startswith("earlier step\n### Contract changes: `git:HEAD@")
+    assert "READER_FIELD_MISSING_DEFAULT_VALUE" in text
