@@ -73,7 +73,9 @@ class _Example:
         if isinstance(resolved, Record):
             return self.record(resolved)
         if isinstance(resolved, Enum):
-            return resolved.default or resolved.symbols[0]
+            # The enum's default is the fallback for unknown symbols: a poor example.
+            usual = [s for s in resolved.symbols if s != resolved.default]
+            return (usual or list(resolved.symbols))[0]
         if isinstance(resolved, Fixed):
             if resolved.logical_type == "decimal":
                 return _decimal(resolved.props)

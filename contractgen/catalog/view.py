@@ -225,7 +225,7 @@ def build_catalog(
         named = contracts.types[name]
         if isinstance(named, Record):
             for f in named.fields:
-                for used in _names_in(f.type, schema_of.get(name, _alone(named))):
+                for used in _names_in(f.type, schema_of.get(name, _alone(named, contracts))):
                     if name not in used_by.setdefault(used, []):
                         used_by[used].append(name)
     changed: dict[str, list[tuple[str, int, str]]] = {}
@@ -244,7 +244,7 @@ def build_catalog(
     types = tuple(
         _type_view(
             contracts.types[name],
-            schema_of.get(name, _alone(contracts.types[name])),
+            schema_of.get(name, _alone(contracts.types[name], contracts)),
             topics_of.get(name, []),
             used_by.get(name, []),
             changed.get(name, []),
@@ -273,8 +273,9 @@ def build_catalog(
     return catalog
 
 
-def _alone(named: NamedType) -> AvroSchema:
-    return AvroSchema(named, {named.fullname: named})
+def _alone(named: NamedType, contracts: ContractSet) -> AvroSchema:
+    """A type no topic uses, in a schema where every other type resolves by name."""
+    return AvroSchema(named, contracts.types)
 
 
 def _envelope_fields(topic: Topic) -> tuple[Field, ...]:

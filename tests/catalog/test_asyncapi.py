@@ -89,3 +89,36 @@ def test_output_is_deterministic_and_both_formats_agree(monkeypatch: pytest.Monk
     assert asyncapi(REPO, monkeypatch=monkeypatch) == first
     assert yaml.safe_load(first) == json.loads(asyncapi(REPO, "--format", "json",
                                                         monkeypatch=monkeypatch))  # fmt: skip
+
+
+def test_record_keys_record_subjects_dotted_topics_and_recursive_events(
+    parser: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "schemas" / "a").mkdir(parents=True)
+    (tmp_path / "contractgen.toml").write_text(
+        'subject_strategy = "record"\n'
+        '[[topics]]\nname = "shop.orders.v1"\nkey = "a.Key"\nevents = ["a.Ev"]\n'
+    )
+    key = {"type": "record", "name": "Key", "namespace": "a", "fields": [
+        {"name": "id", "type": "string"}]}  # fmt: skip
+    event = {"type": "record", "name": "Ev", "namespace": "a", "doc": 'An <event> & "quotes"',
+             "fields": [{"name": "id", "type": "string"},
+                        {"name": "next", "type": ["null", "Ev"], "default": None},
+                        {"name": "d", "type": {"type": "fixed", "name": "Dur", "size": 12,
+                                               "logicalType": "duration"}}]}  # fmt: skip
+    (tmp_path / "schemas" / "a" / "Key.avsc").write_text(json.dumps(key))
+    (tmp_path / "schemas" / "a" / "Ev.avsc").write_text(json.dumps(event))
+    document = tmp_path / "asyncapi.yaml"
+    asyncapi(tmp_path, "--output", str(document), monkeypatch=monkeypatch)
+    status, diagnostics = parse(parser, document)
+    assert status == 0 and problems(diagnostics) == [], diagnostics
+    data = yaml.safe_load(document.read_text())
+    channel = data["channels"]["shop_orders_v1"]
+    assert channel["address"] == "shop.orders.v1"
+    assert channel["x-contractgen-subjects"] == {"key": "a.Key", "value": "a.ShopOrdersV1Envelope"}
+    strategy = channel["bindings"]["kafka"]["topicConfiguration"]
+    assert strategy["confluent.value.subject.name.strategy"].endswith(".RecordNameStrategy")
+    message = data["components"]["messages"]["shop_orders_v1.a_Ev"]
+    assert message["bindings"]["kafka"]["key"] == {"$ref": "#/components/schemas/a_Key"}
+    assert message["summary"] == 'An <event> & "quotes"'
+    assert message["examples"][0]["payload"]["payload"]["next"] is None  # recursion ends

@@ -83,3 +83,15 @@ def test_append_to_adds_the_report_to_a_job_summary(contracts_repo: Path, tmp_pa
     text = summary.read_text()
     assert text.startswith("earlier step\n### Contract changes: `git:HEAD@")
     assert "READER_FIELD_MISSING_DEFAULT_VALUE" in text
+
+
+def test_against_the_registry(contracts_repo: Path) -> None:
+    assert contractgen("register").exit_code == 0  # the project's embedded registry
+    edit_order_created(contracts_repo, add_channel)
+    result = contractgen("diff", "registry")
+    lines = result.output.splitlines()
+    assert lines[0].startswith("diff registry embedded:") and lines[0].endswith("-> work tree")
+    assert "orders-value (FULL_TRANSITIVE): INCOMPATIBLE" in lines
+    assert contractgen("diff", "registry", "git:HEAD").output.splitlines()[1:] == [
+        "no subject changed"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -89,3 +90,15 @@ def test_a_missing_ref_is_an_infrastructure_error(contracts_repo: Path) -> None:
     result = contractgen("docs", "--history", "git:nope")
     assert result.exit_code == 3
     assert not (contracts_repo / ".contractgen" / "catalog").exists()
+
+
+def test_a_type_no_topic_uses_has_its_page(contracts_repo: Path) -> None:
+    date = {"type": "int", "logicalType": "date"}
+    fields = [{"name": "status", "type": "OrderStatus"}, {"name": "when", "type": date}]
+    spare = {"type": "record", "name": "Spare", "namespace": "com.acme.orders", "fields": fields}
+    (contracts_repo / "schemas/com/acme/orders/Spare.avsc").write_text(json.dumps(spare))
+    assert contractgen("docs", "--output", "site").exit_code == 0
+    page = (contracts_repo / "site" / "type-com.acme.orders.Spare.html").read_text()
+    assert '<a href="type-com.acme.orders.OrderStatus.html">OrderStatus</a>' in page
+    assert "&#34;status&#34;: &#34;PENDING&#34;" in page  # a symbol other than the fallback
+    assert "<td>date</td>" in page
