@@ -27,7 +27,6 @@ from contractgen.ir.model import (
     Primitive,
     Record,
     Union,
-    logical_type_of,
 )
 
 # Avro's promotions: a reader of the right-hand type reads a writer of the left-hand one.
@@ -49,7 +48,7 @@ KINDS = {
     "field-renamed": "field renamed (the new name has the old one as an alias)",
     "type-promoted": "type promoted",
     "type-changed": "type changed",
-    "logical-type-changed": "logical type changed",
+    "logical-type-changed": "logical type (or its precision, scale...) changed",
     "union-branch-added": "union branch added",
     "union-branch-removed": "union branch removed",
     "enum-symbol-added": "enum symbol added",
@@ -82,6 +81,12 @@ def _json(value: JsonValue) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def _with_props(avro_type: Primitive | Fixed) -> str:
+    """`bytes {"logicalType": "decimal", "precision": 12, "scale": 2}`: the props say it all."""
+    base = avro_type.type if isinstance(avro_type, Primitive) else avro_type.fullname
+    return f"{base} {_json(dict(avro_type.props))}" if avro_type.props else base
+
+
 class _Differ:
     def __init__(self, old: AvroSchema, new: AvroSchema) -> None:
         self.old, self.new = old, new
@@ -110,10 +115,8 @@ class _Differ:
         if old_t.type != new_t.type:
             kind = "type-promoted" if (old_t.type, new_t.type) in _PROMOTIONS else "type-changed"
             self.add(kind, path, f"{describe_type(old_t)} -> {describe_type(new_t)}")
-        elif old_t.logical_type != new_t.logical_type or old_t.props != new_t.props:
-            self.add(
-                "logical-type-changed", path, f"{describe_type(old_t)} -> {describe_type(new_t)}"
-            )
+        elif old_t.props != new_t.props:
+            self.add("logical-type-changed", path, f"{_with_props(old_t)} -> {_with_props(new_t)}")
 
     def unions(self, old_t: AvroType, new_t: AvroType, path: str) -> None:
         old_b = old_t.branches if isinstance(old_t, Union) else (old_t,)
@@ -164,8 +167,10 @@ class _Differ:
         elif isinstance(old_t, Fixed) and isinstance(new_t, Fixed):
             if old_t.size != new_t.size:
                 self.add("fixed-size-changed", where, f"{old_t.size} -> {new_t.size}")
-            if logical_type_of(old_t.props) != logical_type_of(new_t.props):
-                self.add("logical-type-changed", where, f"{old_t.props} -> {new_t.props}")
+            if old_t.props != new_t.props:
+                self.add(
+                    "logical-type-changed", where, f"{_with_props(old_t)} -> {_with_props(new_t)}"
+                )
         else:
             self.add("type-changed", path, f"{describe_type(old_t)} -> {describe_type(new_t)}")
 
