@@ -15,9 +15,12 @@ from typing import Any
 import click
 
 from contractgen import __version__
+from contractgen.cli.asyncapi import asyncapi
 from contractgen.cli.check import check
 from contractgen.cli.compat import compat
 from contractgen.cli.dev import dev
+from contractgen.cli.diff import diff
+from contractgen.cli.docs import docs
 from contractgen.cli.exit_codes import ExitCode
 from contractgen.cli.generate import generate
 from contractgen.cli.init import init
@@ -66,7 +69,8 @@ def main(config: Path | None) -> None:
     """
 
 
-for _command in (init, validate, ls, compat, check, generate, register, registry, lag, dev):
+for _command in (init, validate, ls, compat, check, generate, register, registry, lag, dev,
+                 asyncapi, docs, diff):  # fmt: skip
     main.add_command(_command)
 
 if __name__ == "__main__":
