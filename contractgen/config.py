@@ -302,6 +302,12 @@ class _Reader:
         elif "url" in table:
             if wrong := registry_url_problem(table["url"]):
                 self.error("CFG005", ("registry", "url"), f"`registry.url` {wrong}")
+            elif re.search(r"://[^/@\s]*@", table["url"]):
+                # The file is committed: a password in it would be published with it.
+                where = f"credentials belong in the environment ({_CREDENTIAL_ENV})"
+                self.error(
+                    "CFG005", ("registry", "url"), f"`registry.url` holds credentials; {where}"
+                )
             else:
                 url = _anchor_embedded(table["url"], self.source.path.parent)
         credentials = Credentials(

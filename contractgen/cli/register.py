@@ -6,6 +6,7 @@ import click
 
 from contractgen.cli.exit_codes import ExitCode
 from contractgen.cli.progress import progress_reporter
+from contractgen.cli.timeout import timeout_option
 from contractgen.project import load_project
 from contractgen.registry.connect import open_client
 from contractgen.registry.plan import PlanRefused, apply, plan
@@ -34,9 +35,16 @@ from contractgen.registry.targets import targets
     show_default=True,
     help="json: the plan and what was applied, with the registry's messages for BLOCKED subjects.",
 )
+@timeout_option
 @click.pass_context
 def register(
-    ctx: click.Context, *, dry_run: bool, allow_revert: bool, references: bool | None, output: str
+    ctx: click.Context,
+    *,
+    dry_run: bool,
+    allow_revert: bool,
+    references: bool | None,
+    output: str,
+    timeout: float,
 ) -> None:
     """Register every subject's schema: NOOP, SET-LEVEL, REGISTER, BLOCKED or REVERT.
 
@@ -45,7 +53,7 @@ def register(
     2 config or schema error, 3 registry unreachable or refusing the request.
     """
     project = load_project(ctx.find_root().params.get("config"))
-    client = open_client(project.config.registry)
+    client = open_client(project.config.registry, command_timeout=timeout)
     progress = progress_reporter()
     try:
         by_reference = project.config.registry.references if references is None else references

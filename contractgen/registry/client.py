@@ -36,6 +36,11 @@ class Verdict:
 
     is_compatible: bool
     messages: tuple[str, ...] = ()
+    """In the registry's own order; some registries (Karapace) build them from a set, so compare
+    them as a set."""
+    dialect_note: str = ""
+    """What this registry could not answer and how the verdict was assembled instead (empty when
+    it answered the question as asked): shown with the verdict, never hidden."""
 
 
 class RegistryClient(Protocol):

@@ -22,12 +22,15 @@ import enum
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import TypeVar
 
 from contractgen.compat.checker import check_subject
 from contractgen.compat.findings import Finding
 from contractgen.ir.model import Level
 from contractgen.registry.client import RegisteredVersion, RegistryClient
 from contractgen.registry.embedded.store import Reference
+from contractgen.registry.errors import RegistryError, RegistryUnreachable
 from contractgen.registry.history import fetch_history
 from contractgen.registry.targets import Target
 
@@ -55,6 +58,8 @@ class Step:
     """For REVERT: the older version holding this schema."""
     findings: tuple[Finding, ...] = ()
     registry_messages: tuple[str, ...] = ()
+    registry_note: str = ""
+    """What the registry could not answer as asked (`Verdict.dialect_note`)."""
 
     @property
     def subject(self) -> str:
@@ -96,10 +101,33 @@ class Outcome:
 
 
 Progress = Callable[[str], None]
+_T = TypeVar("_T")
 
 
 class PlanRefused(Exception):  # noqa: N818 - reads as what happened
     """A plan with BLOCKED (or unallowed REVERT) steps: nothing is written."""
+
+
+class ApplyFailed(RegistryError):  # noqa: N818 - reads as what happened
+    """The registry failed in the middle of applying a validated plan (network, 5xx, a refusal
+    it gave only on the write). Names the subject and the step, and lists what was applied:
+    every write is idempotent, so re-running `register` converges to the same end state."""
+
+    def __init__(self, cause: RegistryError | RegistryUnreachable, subject: str, what: str,
+                 applied: Sequence[str]) -> None:  # fmt: skip
+        done = "; ".join(applied) if applied else "nothing"
+        status, code = (
+            (cause.status, cause.error_code) if isinstance(cause, RegistryError) else (0, 0)
+        )
+        detail = cause.message if isinstance(cause, RegistryError) else str(cause)
+        super().__init__(
+            status,
+            code,
+            f"applying the plan failed at {subject} ({what}): {detail}. Applied before it: "
+            f"{done}. Nothing after it was applied; run `contractgen register` again once the "
+            "registry is healthy (what was applied is then NOOP)",
+        )
+        self.subject, self.step, self.applied = subject, what, tuple(applied)
 
 
 def _plan_target(
@@ -138,8 +166,13 @@ def _plan_target(
     if verdict is None and result.is_compatible:
         return base
     messages = verdict.messages if verdict is not None else ()
+    note = verdict.dialect_note if verdict is not None else ""
     return replace(
-        base, action=Action.BLOCKED, findings=tuple(findings), registry_messages=messages
+        base,
+        action=Action.BLOCKED,
+        findings=tuple(findings),
+        registry_messages=messages,
+        registry_note=note,
     )
 
 
@@ -192,20 +225,31 @@ def apply(
             f"nothing was applied: {reverted} would go back to an older version "
             "(is this checkout up to date? --allow-revert accepts it)"
         )
+    applied: list[str] = []
+
+    def write(subject: str, what: str, call: Callable[[], _T]) -> _T:
+        if progress is not None:
+            progress(f"{subject}: {what}")
+        try:
+            result = call()
+        except (RegistryError, RegistryUnreachable) as cause:
+            raise ApplyFailed(cause, subject, what, applied) from None
+        applied.append(f"{subject} {what}")
+        return result
+
     for step in plan_.steps:
         if step.set_level:
-            if progress is not None:
-                progress(f"{step.subject}: level {step.level_now} -> {step.target.level}")
-            client.set_subject_level(step.subject, step.target.level)
+            level = step.target.level
+            what = f"set level {step.level_now} -> {level}"
+            write(step.subject, what, partial(client.set_subject_level, step.subject, level))
     outcomes: list[Outcome] = []
     versions: dict[str, int] = {}
     for step in plan_.steps:
         registered = step.holds
         if step.action is Action.REGISTER:
-            if progress is not None:
-                progress(f"{step.subject}: register")
             refs = tuple(Reference(n, n, versions[n]) for n in step.target.references)
-            registered = client.register(step.subject, step.target.text, references=refs)
+            register = partial(client.register, step.subject, step.target.text, references=refs)
+            registered = write(step.subject, "register", register)
         if registered is not None:
             versions[step.subject] = registered.version
         outcomes.append(Outcome(step, registered))
