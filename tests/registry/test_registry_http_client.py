@@ -164,32 +164,6 @@ def test_protocol_answers_match_embedded_and_http(tmp_path: Path) -> None:
             client.close()
 
 
-async def _karapace(scope: Scope, receive: Receive, send: Send) -> None:
-    """Karapace's answers where they differ from Confluent's (COMPATIBILITY.md)."""
-    path = scope["path"]
-    if path.startswith("/compatibility/"):
-        body = {"error_code": 40402, "message": "Version latest not found."}
-        response = JSONResponse(body, status_code=404)
-    elif path.endswith("/versions") and scope["method"] == "POST":
-        body = {"error_code": 409, "message": "Incompatible schema, compatibility_mode=BACKWARD"}
-        response = JSONResponse(body, status_code=409)
-    else:
-        body = {"error_code": 40401, "message": "Subject 'e' not found."}
-        response = JSONResponse(body, status_code=404)
-    await response(scope, receive, send)
-
-
-def test_karapace_dialect() -> None:
-    with serve_app_in_thread(_karapace) as url:
-        client = open_client(url, env={}, **FAST)
-        assert client.check("e", V1, version="latest").is_compatible
-        assert client.check("e", V1).is_compatible
-        with pytest.raises(RegistryError) as caught:
-            client.register("e", V1)
-        assert caught.value.error_code == 40901
-        client.close()
-
-
 HTML = "<!DOCTYPE HTML>\n<html><head><title>Welcome</title></head><body>" + "x" * 5000 + "</body>"
 
 
