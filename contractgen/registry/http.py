@@ -52,6 +52,8 @@ except ImportError:  # pragma: no cover - older confluent-kafka
 _TransportError: type[Exception] = _confluent_httpx.TransportError
 _T = TypeVar("_T")
 _ABSENT = (40401, 40402, 40403, 40408)
+_ABSENT_ANSWER: Any = object()
+"""What `_absent_is` gives for "not there" (a 404 with one of `_ABSENT`), unlike a `null` body."""
 _UNKNOWN_ERROR = "Unknown Schema Registry Error: "
 """confluent-kafka's message for an error answer without a registry's JSON body (`+ str(bytes)`)."""
 _LEVEL_VALUES = frozenset(level.value for level in Level)
@@ -236,8 +238,8 @@ class HttpRegistryClient:
 
     def versions(self, subject: str) -> list[int]:
         path = f"subjects/{_path(subject)}/versions"
-        found = self._absent_is(None, lambda: self._call("GET", path))
-        if found is None:
+        found = self._absent_is(_ABSENT_ANSWER, lambda: self._call("GET", path))
+        if found is _ABSENT_ANSWER:
             return []
         if not isinstance(found, list) or not all(_is_int(v) for v in found):
             raise self._unexpected(f"GET /{path}", found, "a list of version numbers")
@@ -247,8 +249,8 @@ class HttpRegistryClient:
         self, subject: str, version: VersionSpec = "latest"
     ) -> RegisteredVersion | None:
         path = f"subjects/{_path(subject)}/versions/{version}"
-        found = self._absent_is(None, lambda: self._call("GET", path))
-        return None if found is None else self._version(f"GET /{path}", found)
+        found = self._absent_is(_ABSENT_ANSWER, lambda: self._call("GET", path))
+        return None if found is _ABSENT_ANSWER else self._version(f"GET /{path}", found)
 
     def lookup(
         self, subject: str, schema: str, *, references: tuple[Reference, ...] = ()
@@ -257,8 +259,8 @@ class HttpRegistryClient:
         body: dict[str, Any] = {"schema": schema}
         if references:
             body["references"] = _refs_body(references)
-        found = self._absent_is(None, lambda: self._call("POST", path, body))
-        if found is None:
+        found = self._absent_is(_ABSENT_ANSWER, lambda: self._call("POST", path, body))
+        if found is _ABSENT_ANSWER:
             return None
         number = self._version(f"POST /{path}", found).version
         # The look-up answer may leave references out (Karapace): the version itself has them.
@@ -361,8 +363,8 @@ class HttpRegistryClient:
 
     def subject_level(self, subject: str) -> Level | None:
         path = f"config/{_path(subject)}"
-        found = self._absent_is(None, lambda: self._call("GET", path))
-        return None if found is None else self._level(f"GET /{path}", found)
+        found = self._absent_is(_ABSENT_ANSWER, lambda: self._call("GET", path))
+        return None if found is _ABSENT_ANSWER else self._level(f"GET /{path}", found)
 
     def global_level(self) -> Level:
         return self._level("GET /config", self._call("GET", "config"))
