@@ -110,7 +110,7 @@ def mode_not_configured(subject: str) -> RegistryError:
 
 
 def invalid_schema(detail: str) -> RegistryError:
-    return RegistryError(422, 42201, f"Invalid schema {detail}")
+    return RegistryError(422, 42201, f"Invalid schema: {detail}")
 
 
 def invalid_version(version: str) -> RegistryError:
