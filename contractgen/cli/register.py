@@ -9,6 +9,7 @@ from contractgen.cli.progress import progress_reporter
 from contractgen.cli.timeout import timeout_option
 from contractgen.project import load_project
 from contractgen.registry.connect import open_client
+from contractgen.registry.errors import RegistryError, RegistryUnreachable
 from contractgen.registry.plan import PlanRefused, apply, plan
 from contractgen.registry.render import render_json, render_text
 from contractgen.registry.targets import targets
@@ -55,6 +56,7 @@ def register(
     project = load_project(ctx.find_root().params.get("config"))
     client = open_client(project.config.registry, command_timeout=timeout)
     progress = progress_reporter()
+    render = render_json if output == "json" else render_text
     try:
         by_reference = project.config.registry.references if references is None else references
         sent = targets(project.contracts, references=by_reference)
@@ -65,9 +67,12 @@ def register(
                 outcomes = apply(client, the_plan, allow_revert=allow_revert, progress=progress)
             except PlanRefused as error:
                 refused = str(error)
+            except (RegistryError, RegistryUnreachable):
+                # The plan as computed; the error (exit 3) says what, if anything, was applied.
+                click.echo(render(the_plan, [], dry_run=False, allow_revert=allow_revert), nl=False)
+                raise
     finally:
         client.close()
-    render = render_json if output == "json" else render_text
     click.echo(render(the_plan, outcomes, dry_run=dry_run, allow_revert=allow_revert), nl=False)
     if refused:
         click.echo(f"error: {refused}", err=True)

@@ -369,6 +369,20 @@ class HttpRegistryClient:
     def global_level(self) -> Level:
         return self._level("GET /config", self._call("GET", "config"))
 
+    def mode(self, subject: str | None = None) -> str | None:
+        path = "mode" if subject is None else f"mode/{_path(subject)}"
+        try:
+            found = self._call("GET", path)
+        except RouteMissing:
+            return None
+        except RegistryError as exc:
+            if exc.status == 404 and exc.error_code in (*_ABSENT, 40409):
+                return None
+            raise
+        if not isinstance(found, dict) or not isinstance(found.get("mode"), str):
+            raise self._unexpected(f"GET /{path}", found, '{"mode": READWRITE, READONLY or IMPORT}')
+        return str(found["mode"])
+
     def set_subject_level(self, subject: str, level: Level) -> None:
         self._call("PUT", f"config/{_path(subject)}", {"compatibility": level.value})
 

@@ -83,6 +83,9 @@ class Step:
 class Plan:
     registry: str
     steps: tuple[Step, ...]
+    read_only: tuple[tuple[str, str], ...] = ()
+    """(subject, mode) for subjects the plan writes to that the registry will not let it write
+    (a mode other than READWRITE): checked before any write, so nothing is applied."""
 
     @property
     def blocked(self) -> tuple[Step, ...]:
@@ -199,9 +202,21 @@ def plan(
         return step
 
     if any(t.references for t in targets):
-        return Plan(client.display_url, tuple(one(t) for t in targets))
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        return Plan(client.display_url, tuple(pool.map(one, targets)))
+        steps = tuple(one(t) for t in targets)
+    else:
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            steps = tuple(pool.map(one, targets))
+    return Plan(client.display_url, steps, _read_only(client, steps))
+
+
+def _read_only(client: RegistryClient, steps: Sequence[Step]) -> tuple[tuple[str, str], ...]:
+    """The subjects to be written whose mode forbids it (READONLY, IMPORT)."""
+    writes = [s.subject for s in steps if {Action.REGISTER, Action.SET_LEVEL} & set(s.actions)]
+    if not writes:
+        return ()
+    everywhere = client.mode() or "READWRITE"
+    modes = ((subject, client.mode(subject) or everywhere) for subject in writes)
+    return tuple((subject, mode) for subject, mode in modes if mode != "READWRITE")
 
 
 def apply(
@@ -219,6 +234,14 @@ def apply(
     if plan_.blocked:
         blocked = ", ".join(s.subject for s in plan_.blocked)
         raise PlanRefused(f"nothing was applied: incompatible schemas for {blocked}")
+    if plan_.read_only:
+        modes = ", ".join(f"{subject} ({mode})" for subject, mode in plan_.read_only)
+        raise RegistryError(
+            422,
+            42205,
+            f"nothing was applied: the registry does not accept writes to {modes}; "
+            "its mode must be READWRITE",
+        )
     if plan_.reverts and not allow_revert:
         reverted = ", ".join(s.subject for s in plan_.reverts)
         raise PlanRefused(

@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 from contractgen.cli.main import main
 from contractgen.ir.model import Level
 from contractgen.registry.connect import open_client
+from contractgen.registry.embedded.client import EmbeddedRegistryClient
 from contractgen.registry.embedded.server import serve_in_thread
 
 REPO = Path(__file__).parents[2]
@@ -269,3 +270,17 @@ def test_the_config_can_choose_registration_by_reference(tmp_path: Path) -> None
         env=env,
     )
     assert "com.acme.common.Money" not in inline.output
+
+
+def test_a_read_only_registry_is_refused_before_any_write(project: Project) -> None:
+    client = open_client(f"embedded:{project.root / 'reg.db'}")
+    try:
+        assert isinstance(client, EmbeddedRegistryClient)
+        client.registry.settings.set_mode(None, "READONLY")
+    finally:
+        client.close()
+    result = project.run()
+    assert result.exit_code == 3, result.output
+    assert "nothing was applied" in result.stderr and "things-value (READONLY)" in result.stderr
+    assert "REGISTER (new subject)" in result.stdout
+    assert project.versions() == [] and project.versions("things-key") == []
