@@ -29,6 +29,7 @@ from urllib.parse import quote
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
+from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import Level
 from contractgen.registry import deadline
 from contractgen.registry.client import RegisteredVersion, Verdict, VersionSpec
@@ -56,6 +57,10 @@ _ABSENT_ANSWER: Any = object()
 """What `_absent_is` gives for "not there" (a 404 with one of `_ABSENT`), unlike a `null` body."""
 _UNKNOWN_ERROR = "Unknown Schema Registry Error: "
 """confluent-kafka's message for an error answer without a registry's JSON body (`+ str(bytes)`)."""
+_TLS_PROBLEM = (
+    "the registry's TLS files cannot be used: check CONTRACTGEN_REGISTRY_CA, "
+    "CONTRACTGEN_REGISTRY_CERT, CONTRACTGEN_REGISTRY_KEY and CONTRACTGEN_REGISTRY_KEY_PASSWORD"
+)
 _LEVEL_VALUES = frozenset(level.value for level in Level)
 _LEVELS = ", ".join(level.value for level in Level)
 
@@ -109,7 +114,11 @@ class HttpRegistryClient:
         """
         self._redact = redactor
         self.url = conf["url"]
-        self._client = SchemaRegistryClient(conf)
+        try:
+            self._client = SchemaRegistryClient(conf)
+        except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+            reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+            raise ContractError([Diagnostic("CFG005", _TLS_PROBLEM + f" ({reason})")]) from None
         # The client's own REST session: its auth, TLS and retries, with our deadlines.
         self._rest = self._client._rest_client
         self._command_deadline = command_deadline
