@@ -102,10 +102,10 @@ def install(session: Any) -> None:
     rather than silently losing the deadline.
     """
     transports = [session._transport, *getattr(session, "_mounts", {}).values()]
-    for transport in transports:
-        pool = getattr(transport, "_pool", None)
-        if pool is None:
-            continue
+    pools = [pool for t in transports if (pool := getattr(t, "_pool", None)) is not None]
+    if not pools:
+        raise RuntimeError("the HTTP client has no connection pool to bound with deadlines")
+    for pool in pools:
         timeouts = sys.modules[type(pool).__module__.split(".")[0]]  # httpcore or httpcore2
         if not isinstance(pool._network_backend, _Backend):
             pool._network_backend = _Backend(pool._network_backend, timeouts)

@@ -24,9 +24,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contractgen.cli.main import main
+from contractgen.registry.connect import open_client
 from contractgen.registry.embedded.app import create_app
 from contractgen.registry.embedded.engine import Registry
 from contractgen.registry.embedded.server import serve_app_in_thread
+from contractgen.registry.errors import RegistryUnreachable
 
 USER, PASSWORD, TOKEN = "alice", "s3cret-Pa55:w/rd", "tok-9f8e7d6c5b4a"
 SECRETS = (
@@ -289,3 +291,18 @@ def test_a_failure_while_applying_names_the_step_and_a_rerun_converges(
     assert again.exit_code == 0 and "0 to register" in again.stdout
     for result in (failed, rerun):
         assert_no_secret(result)
+
+
+@pytest.mark.slow
+def test_each_request_has_a_total_deadline() -> None:
+    """A byte every 0.3 s keeps every read within httpx's timeout: the total one ends it."""
+    trickle = Trickle(0.3)
+    with serve_app_in_thread(trickle) as url:
+        client = open_client(url, env={}, timeout=1.0, max_retries=1, retry_wait_ms=10)
+        started = time.monotonic()
+        with pytest.raises(RegistryUnreachable, match="ReadTimeout"):
+            client.global_level()
+        elapsed = time.monotonic() - started
+        client.close()
+        trickle.stopped = True
+    assert elapsed < 4  # two attempts of 1 s each, not the whole trickle (~10 s)
