@@ -387,7 +387,8 @@ def registry_url_problem(url: str) -> str | None:
 
 def _shorten(url: str, limit: int = 80) -> str:
     """`url` fit for a message: userinfo (a password, perhaps) masked, at most `limit` chars."""
-    shown = re.sub(r"(^|://|,)[^,@\s]*@", r"\1***@", url)  # a password may hold a `/`
+    # Everything between the scheme and the `@` of each URL: a password may hold a `/`.
+    shown = re.sub(r"((?:^|,)\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?)[^,@\s]*@", r"\1***@", url)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
