@@ -141,9 +141,10 @@ class KarapaceDialect:
         except ValueError:
             return status, data.decode()
 
-    def _versions(self, subject: str, *, deleted: bool = False) -> list[int]:
+    def _versions(self, subject: str) -> list[int]:
+        """Live versions (none for an unknown subject)."""
         try:
-            return self.registry.versions(subject, deleted=deleted)
+            return self.registry.versions(subject)
         except RegistryError:
             return []
 
