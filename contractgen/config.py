@@ -302,6 +302,12 @@ class _Reader:
         elif "url" in table:
             if wrong := registry_url_problem(table["url"]):
                 self.error("CFG005", ("registry", "url"), f"`registry.url` {wrong}")
+            elif re.search(r"://[^/@\s]*@", table["url"]):
+                # The file is committed: a password in it would be published with it.
+                where = f"credentials belong in the environment ({_CREDENTIAL_ENV})"
+                self.error(
+                    "CFG005", ("registry", "url"), f"`registry.url` holds credentials; {where}"
+                )
             else:
                 url = _anchor_embedded(table["url"], self.source.path.parent)
         credentials = Credentials(
@@ -381,7 +387,8 @@ def registry_url_problem(url: str) -> str | None:
 
 def _shorten(url: str, limit: int = 80) -> str:
     """`url` fit for a message: userinfo (a password, perhaps) masked, at most `limit` chars."""
-    shown = re.sub(r"[^/,@\s]+@", "***@", url)
+    # Everything between the scheme and the `@` of each URL: a password may hold a `/`.
+    shown = re.sub(r"((?:^|,)\s*(?:[A-Za-z][A-Za-z0-9+.-]*://)?)[^,@\s]*@", r"\1***@", url)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 

@@ -8,6 +8,7 @@ import click
 
 from contractgen.cli.exit_codes import ExitCode
 from contractgen.cli.progress import progress_reporter
+from contractgen.cli.timeout import timeout_option
 from contractgen.compat.allowlist import ALLOWLIST_FILE, Allowlist, load_allowlist
 from contractgen.compat.baseline import parse_against
 from contractgen.compat.findings import Report
@@ -29,7 +30,9 @@ def _allowlist(config: Config, given: Path | None) -> Allowlist | None:
     return load_allowlist(path, shown)
 
 
-def _run(config_path: Path | None, against: str | None, allowlist: Path | None) -> Report:
+def _run(
+    config_path: Path | None, against: str | None, allowlist: Path | None, timeout: float
+) -> Report:
     project = load_project(config_path)
     config = project.config
     if against is None:
@@ -41,7 +44,7 @@ def _run(config_path: Path | None, against: str | None, allowlist: Path | None) 
         allowlist=_allowlist(config, allowlist),
     )
     if against == "registry":
-        client = open_client(config.registry)
+        client = open_client(config.registry, command_timeout=timeout)
         try:
             return check_against_registry(
                 project.contracts, client, options, progress=progress_reporter()
@@ -64,13 +67,16 @@ def _run(config_path: Path | None, against: str | None, allowlist: Path | None) 
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help=f"Intentional breaks (default: the config's `allowlist`, else {ALLOWLIST_FILE}).",
 )
+@timeout_option
 @click.pass_context
-def check(ctx: click.Context, against: str | None, output: str, allowlist: Path | None) -> None:
+def check(
+    ctx: click.Context, against: str | None, output: str, allowlist: Path | None, timeout: float
+) -> None:
     """Check each subject's schema against its version(s) in a baseline, at its topic's level.
 
     Exit status: 0 clean, 1 findings, 2 config or schema error, 3 git ref missing or registry
     unreachable.
     """
-    report = _run(ctx.find_root().params.get("config"), against, allowlist)
+    report = _run(ctx.find_root().params.get("config"), against, allowlist, timeout)
     click.echo(RENDERERS[output](report), nl=False)
     raise SystemExit(ExitCode.OK if report.is_compatible else ExitCode.FINDINGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 from pathlib import Path
 
 import click
@@ -10,6 +11,7 @@ import click
 from contractgen.cli.exit_codes import ExitCode
 from contractgen.config import find_config, load_config
 from contractgen.diagnostics import ContractError
+from contractgen.registry.embedded.app import MAX_BODY
 from contractgen.registry.embedded.server import DEFAULT_STORE, TLS, ListenError, serve
 
 
@@ -22,6 +24,20 @@ def _default_store(config_path: Path | None) -> Path:
     except ContractError:
         return DEFAULT_STORE
     return path or DEFAULT_STORE
+
+
+def _check_tls(tls: TLS) -> None:
+    """Load the certificate and key now: a bad pair is a usage error, not a server crash."""
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+            tls.certfile, tls.keyfile
+        )
+    except (ssl.SSLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+        raise click.UsageError(
+            f"--tls-cert {tls.certfile} / --tls-key {tls.keyfile}: cannot be used as a PEM "
+            f"certificate and its private key ({reason})"
+        ) from None
 
 
 @click.group("registry")
@@ -50,6 +66,13 @@ def registry() -> None:
 )
 @click.option("--tls-cert", type=click.Path(exists=True, dir_okay=False), help="PEM certificate.")
 @click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="PEM private key.")
+@click.option(
+    "--max-request-size",
+    type=click.IntRange(min=1),
+    default=MAX_BODY,
+    show_default=True,
+    help="Largest request body in bytes; larger requests are answered 413.",
+)
 @click.pass_context
 def serve_command(
     ctx: click.Context,
@@ -60,6 +83,7 @@ def serve_command(
     auth: bool,
     tls_cert: str | None,
     tls_key: str | None,
+    max_request_size: int,
 ) -> None:
     """Serve Confluent's Schema Registry REST API until interrupted (Ctrl-C drains requests)."""
     credentials = None
@@ -70,10 +94,15 @@ def serve_command(
             raise click.UsageError(
                 "--auth needs CONTRACTGEN_REGISTRY_USER and CONTRACTGEN_REGISTRY_PASSWORD"
             )
+        if ":" in user:
+            # Basic auth sends user:password: a ':' in the user name could never be matched.
+            raise click.UsageError("--auth: CONTRACTGEN_REGISTRY_USER may not contain ':'")
         credentials = (user, password)
     if (tls_cert is None) != (tls_key is None):
         raise click.UsageError("--tls-cert and --tls-key go together")
     tls = TLS(tls_cert, tls_key) if tls_cert and tls_key else None
+    if tls is not None:
+        _check_tls(tls)
     path = store or _default_store(ctx.find_root().params.get("config"))
 
     def announce(url: str) -> None:
@@ -81,7 +110,15 @@ def serve_command(
         click.echo(f"contractgen registry: {url} (store {path})", err=True)
 
     try:
-        serve(path, host, port, credentials=credentials, tls=tls, on_started=announce)
+        serve(
+            path,
+            host,
+            port,
+            credentials=credentials,
+            tls=tls,
+            on_started=announce,
+            max_body=max_request_size,
+        )
     except ListenError as error:  # raised before anything is served
         click.echo(f"error: {error}", err=True)
         ctx.exit(ExitCode.INFRASTRUCTURE)

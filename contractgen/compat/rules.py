@@ -209,6 +209,12 @@ RULES: Mapping[str, Rule] = {
         Category.CHECK,
         Severity.WARNING,
     ),
+    "registry-dialect": Rule(
+        "registry-dialect",
+        "What a registry's API could not answer as asked, and how its verdict was assembled.",
+        Category.CHECK,
+        Severity.NOTE,
+    ),
     "allowlist-expired": Rule(
         "allowlist-expired",
         "An accepted break whose expiry date has passed.",

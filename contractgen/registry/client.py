@@ -36,6 +36,11 @@ class Verdict:
 
     is_compatible: bool
     messages: tuple[str, ...] = ()
+    """In the registry's own order; some registries (Karapace) build them from a set, so compare
+    them as a set."""
+    dialect_note: str = ""
+    """What this registry could not answer and how the verdict was assembled instead (empty when
+    it answered the question as asked): shown with the verdict, never hidden."""
 
 
 class RegistryClient(Protocol):
@@ -87,6 +92,11 @@ class RegistryClient(Protocol):
         ...
 
     def global_level(self) -> Level: ...
+
+    def mode(self, subject: str | None = None) -> str | None:
+        """The mode (READWRITE, READONLY, IMPORT) set for `subject`, or globally for None;
+        None when the subject has none of its own, or the registry serves no modes."""
+        ...
 
     def set_subject_level(self, subject: str, level: Level) -> None: ...
 

@@ -2,13 +2,15 @@
 
 `embedded:<path>` opens the SQLite store in-process; `http(s)://...` a remote registry (several
 comma-separated URLs fail over, as in confluent-kafka). Credentials come from the config (which
-reads them from the environment) or from userinfo in the URL, never from a committed file; TLS
+reads them from the environment) or from userinfo in a URL given by the environment, never from
+a committed file (the config refuses a `registry.url` with userinfo); TLS
 files from `CONTRACTGEN_REGISTRY_CA`, `..._CERT`, `..._KEY` (and `..._KEY_PASSWORD`).
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +20,11 @@ from contractgen.registry.client import RegistryClient
 from contractgen.registry.embedded.client import EmbeddedRegistryClient
 from contractgen.registry.http import HttpRegistryClient
 from contractgen.registry.redact import Redactor, strip_userinfo
+
+COMMAND_TIMEOUT = 120.0
+"""Seconds a `check` or `register` may spend on a remote registry in all (`--timeout`)."""
+REQUEST_TIMEOUT = 10.0
+"""Seconds one HTTP request may take in all: connect, send and read together."""
 
 _TLS_ENV = {
     "ssl.ca.location": "CONTRACTGEN_REGISTRY_CA",
@@ -32,7 +39,7 @@ def http_conf(
     credentials: Credentials,
     env: Mapping[str, str],
     *,
-    timeout: float = 10.0,
+    timeout: float = REQUEST_TIMEOUT,
     max_retries: int = 3,
     retry_wait_ms: int = 200,
 ) -> tuple[dict[str, Any], Redactor]:
@@ -59,18 +66,23 @@ def http_conf(
         if env.get(var):
             conf[key] = env[var]
     secrets = (password, credentials.token, env.get("CONTRACTGEN_REGISTRY_KEY_PASSWORD"))
-    return conf, Redactor(secrets)
+    return conf, Redactor(secrets, user)
 
 
 def open_client(
     registry: RegistryConfig | str,
     *,
     env: Mapping[str, str] | None = None,
-    timeout: float = 10.0,
+    timeout: float = REQUEST_TIMEOUT,
     max_retries: int = 3,
     retry_wait_ms: int = 200,
+    command_timeout: float | None = None,
 ) -> RegistryClient:
-    """A client for `registry` (a config section, or a bare URL with credentials in `env`)."""
+    """A client for `registry` (a config section, or a bare URL with credentials in `env`).
+
+    `timeout`: the total time of one HTTP request (connect, send and read together);
+    `command_timeout`: the time from now after which no request starts or continues.
+    """
     env = os.environ if env is None else env
     if isinstance(registry, str):
         registry = RegistryConfig(
@@ -95,4 +107,5 @@ def open_client(
         max_retries=max_retries,
         retry_wait_ms=retry_wait_ms,
     )
-    return HttpRegistryClient(conf, redactor)
+    overall = None if command_timeout is None else time.monotonic() + command_timeout
+    return HttpRegistryClient(conf, redactor, request_timeout=timeout, command_deadline=overall)

@@ -32,6 +32,17 @@ class NotARegistry(RegistryUnreachable):
     """
 
 
+class UnexpectedAnswer(RegistryUnreachable):
+    """A registry answered a success status with a body of the wrong shape (`{}` for a level,
+    `null`, an unknown level): a registry error (exit 3) naming the route and what was expected,
+    never a traceback or a guess."""
+
+
+class RouteMissing(RegistryError):  # noqa: N818 - reads as what happened
+    """The registry does not serve this route (Karapace: 404 with the bare JSON string
+    `"Not Found"`): callers that know a fallback use it, the others report it."""
+
+
 def excerpt(body: str, limit: int = 120) -> str:
     """At most `limit` characters of `body`, on one line (whitespace runs collapsed)."""
     one_line = " ".join(body.split())
@@ -99,7 +110,7 @@ def mode_not_configured(subject: str) -> RegistryError:
 
 
 def invalid_schema(detail: str) -> RegistryError:
-    return RegistryError(422, 42201, f"Invalid schema {detail}")
+    return RegistryError(422, 42201, f"Invalid schema: {detail}")
 
 
 def invalid_version(version: str) -> RegistryError:

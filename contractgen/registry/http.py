@@ -1,30 +1,37 @@
 """`RegistryClient` for a remote registry over HTTP.
 
-Built on confluent-kafka's `SchemaRegistryClient`, which brings basic and bearer/OAuth auth, TLS
-(CA, client certificate), retries with backoff on 5xx/408/429 and transport errors, and caching of
-content-addressed answers (ids, look-ups). Where it drops information (verbose compatibility
-messages) or caches what may change (`latest`, levels), the same REST session is called directly,
-so auth, TLS and retries stay identical.
+Built on confluent-kafka's REST session, which brings basic and bearer/OAuth auth, TLS (CA,
+client certificate) and retries with backoff on 5xx/408/429 and transport errors. Every call is
+a direct REST call whose answer is checked for the shape Confluent documents: a success status
+with another shape is an `UnexpectedAnswer` naming the route, never a traceback or a guess.
+Every request has a total deadline (`deadline.py`), and every text from the server is redacted.
 
-Dialects: Karapace answers `latest` on an empty subject with 404/40402 where Confluent answers
-compatible, and rejects an incompatible registration with error_code 409 instead of 40901; both are
-read as Confluent's answers. Verdicts and codes are used, never a registry's wording.
+Dialects (Karapace 6.2.0 as recorded in tests/registry/replay/karapace-6.2.0.jsonl):
+- no all-versions compatibility route (404, bare `"Not Found"`): the verdict is assembled from
+  per-version checks, newest first, and the verdict says so (`Verdict.dialect_note`);
+- `latest` on a subject without live versions is 404/40402 where Confluent answers compatible:
+  no baseline, compatible;
+- an incompatible registration is 409 with error_code 409 instead of 40901: read as 40901;
+- `messages` are present without `verbose`, absent when compatible, and unordered.
+Verdicts and codes are used, never a registry's wording.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote
 
-from confluent_kafka.schema_registry import Schema as ConfluentSchema
-from confluent_kafka.schema_registry import SchemaReference, SchemaRegistryClient
+from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
+from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import Level
+from contractgen.registry import deadline
 from contractgen.registry.client import RegisteredVersion, Verdict, VersionSpec
 from contractgen.registry.embedded.store import Reference
 from contractgen.registry.errors import (
@@ -32,6 +39,8 @@ from contractgen.registry.errors import (
     RegistryAuthError,
     RegistryError,
     RegistryUnreachable,
+    RouteMissing,
+    UnexpectedAnswer,
     excerpt,
 )
 from contractgen.registry.redact import Redactor
@@ -44,8 +53,16 @@ except ImportError:  # pragma: no cover - older confluent-kafka
 _TransportError: type[Exception] = _confluent_httpx.TransportError
 _T = TypeVar("_T")
 _ABSENT = (40401, 40402, 40403, 40408)
+_ABSENT_ANSWER: Any = object()
+"""What `_absent_is` gives for "not there" (a 404 with one of `_ABSENT`), unlike a `null` body."""
 _UNKNOWN_ERROR = "Unknown Schema Registry Error: "
 """confluent-kafka's message for an error answer without a registry's JSON body (`+ str(bytes)`)."""
+_TLS_PROBLEM = (
+    "the registry's TLS files cannot be used: check CONTRACTGEN_REGISTRY_CA, "
+    "CONTRACTGEN_REGISTRY_CERT, CONTRACTGEN_REGISTRY_KEY and CONTRACTGEN_REGISTRY_KEY_PASSWORD"
+)
+_LEVEL_VALUES = frozenset(level.value for level in Level)
+_LEVELS = ", ".join(level.value for level in Level)
 
 
 def _body_text(message: str) -> str:
@@ -60,31 +77,63 @@ def _body_text(message: str) -> str:
     return body.decode("utf-8", "replace") if isinstance(body, bytes) else quoted
 
 
+def _bare_string(body: str) -> str | None:
+    """A body that is one JSON string (Karapace's `"Not Found"`, `"Method Not Allowed"`)."""
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, str) else None
+
+
 def _path(subject: str) -> str:
     return quote(subject, safe="")
 
 
-def _references(refs: tuple[Reference, ...]) -> list[SchemaReference]:
-    return [SchemaReference(r.name, r.subject, r.version) for r in refs]
+def _refs_body(refs: tuple[Reference, ...]) -> list[dict[str, Any]]:
+    return [{"name": r.name, "subject": r.subject, "version": r.version} for r in refs]
 
 
-def _version(body: dict[str, Any]) -> RegisteredVersion:
-    refs = tuple(
-        Reference(r["name"], r["subject"], int(r["version"])) for r in body.get("references") or ()
-    )
-    return RegisteredVersion(
-        body["subject"], int(body["version"]), int(body["id"]), body["schema"], refs
-    )
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class HttpRegistryClient:
-    def __init__(self, conf: dict[str, Any], redactor: Redactor) -> None:
-        """`conf`: confluent-kafka's client configuration (see `connect.http_conf`)."""
+    def __init__(
+        self,
+        conf: dict[str, Any],
+        redactor: Redactor,
+        *,
+        request_timeout: float = 10.0,
+        command_deadline: float | None = None,
+    ) -> None:
+        """`conf`: confluent-kafka's client configuration (see `connect.http_conf`).
+
+        `request_timeout`: the total time of one HTTP attempt; `command_deadline`: the monotonic
+        time after which no request starts or continues (the command's `--timeout`).
+        """
         self._redact = redactor
         self.url = conf["url"]
-        self._client = SchemaRegistryClient(conf)
-        # The client's own REST session: direct calls share its auth, TLS and retries.
+        try:
+            self._client = SchemaRegistryClient(conf)
+        except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+            reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+            raise ContractError([Diagnostic("CFG005", _TLS_PROBLEM + f" ({reason})")]) from None
+        # The client's own REST session: its auth, TLS and retries, with our deadlines.
         self._rest = self._client._rest_client
+        self._command_deadline = command_deadline
+        self._command_timeout = (
+            None if command_deadline is None else round(command_deadline - time.monotonic())
+        )
+        session = self._rest.session
+        deadline.install(session)
+        send = session.request
+
+        def request(*args: Any, **kwargs: Any) -> Any:
+            with deadline.deadline(request_timeout, command_deadline):
+                return send(*args, **kwargs)
+
+        session.request = request  # type: ignore[method-assign]  # one hook, per attempt
 
     @property
     def display_url(self) -> str:
@@ -99,39 +148,66 @@ class HttpRegistryClient:
             "registry behind it is up"
         )
 
+    def _unexpected(self, route: str, body: Any, expected: str) -> UnexpectedAnswer:
+        shown = excerpt(self._redact.text(json.dumps(body)), 80)
+        return UnexpectedAnswer(
+            f"the schema registry at {self.display_url} answered {route} with {shown}, "
+            f"expected {expected}; is this registry Confluent-compatible?"
+        )
+
+    def _error(self, exc: SchemaRegistryError, route: str) -> Exception:
+        status = int(exc.http_status_code)
+        if not isinstance(exc.error_code, int) or exc.error_code < 0:
+            body = _body_text(str(exc.error_message or ""))
+            bare = _bare_string(body)
+            if bare is None:  # an HTML page, a proxy's error, ...
+                return self._not_a_registry(f"{route} with HTTP {status}", body)
+            # A registry built on a web framework (Karapace): a route or method it lacks.
+            text = self._redact.text(bare)
+            if status == 404:
+                return RouteMissing(404, 404, f"{route} is not served by this registry ({text})")
+            return RegistryError(status, status, f"{route}: {text}")
+        message = self._redact.text(str(exc.error_message))
+        if status in (401, 403):
+            what = "rejected the credentials" if status == 401 else "denied the request"
+            return RegistryAuthError(
+                status,
+                int(exc.error_code),
+                f"the schema registry at {self.display_url} {what} ({message}); set "
+                "CONTRACTGEN_REGISTRY_USER/CONTRACTGEN_REGISTRY_PASSWORD or "
+                "CONTRACTGEN_REGISTRY_TOKEN",
+            )
+        # Karapace rejects an incompatible registration with error_code 409, Confluent 40901.
+        code = 40901 if status == 409 and exc.error_code == 409 else int(exc.error_code)
+        return RegistryError(status, code, message)
+
     @contextmanager
-    def _errors(self) -> Iterator[None]:
+    def _errors(self, route: str) -> Iterator[None]:
         try:
             yield
         except SchemaRegistryError as exc:
-            status = int(exc.http_status_code)
-            if not isinstance(exc.error_code, int) or exc.error_code < 0:
-                # No `{"error_code", "message"}` body: an HTML page, a proxy's error, ...
-                body = _body_text(str(exc.error_message or ""))
-                raise self._not_a_registry(f"HTTP {status}", body) from None
-            message = self._redact.text(str(exc.error_message))
-            if status in (401, 403):
-                what = "rejected the credentials" if status == 401 else "denied the request"
-                raise RegistryAuthError(
-                    status,
-                    int(exc.error_code),
-                    f"the schema registry at {self.display_url} {what} ({message}); set "
-                    "CONTRACTGEN_REGISTRY_USER/CONTRACTGEN_REGISTRY_PASSWORD or "
-                    "CONTRACTGEN_REGISTRY_TOKEN",
-                ) from None
-            code = 40901 if status == 409 else int(exc.error_code)
-            raise RegistryError(status, code, message) from None
+            raise self._error(exc, route) from None
         except json.JSONDecodeError as exc:  # a success status with a body that is not JSON
-            raise self._not_a_registry("with a body that is not JSON", exc.doc) from None
+            raise self._not_a_registry(f"{route} with a body that is not JSON", exc.doc) from None
+        except deadline.DeadlineExceeded:
+            raise RegistryUnreachable(
+                f"gave up on the schema registry at {self.display_url} at {route}: the command's "
+                f"deadline passed (--timeout {self._command_timeout} s)"
+            ) from None
         except _TransportError as exc:
             detail = self._redact.text(f"{type(exc).__name__}: {exc}")
             raise RegistryUnreachable(
-                f"cannot reach the schema registry at {self.display_url} ({detail})"
+                f"cannot reach the schema registry at {self.display_url} at {route} ({detail})"
             ) from None
 
-    def _get(self, path: str, query: dict[str, Any] | None = None) -> Any:
-        with self._errors():
-            return self._rest.get(path, query)
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        route = f"{method} /{path.partition('?')[0]}"
+        with self._errors(route):
+            if method == "GET":
+                return self._rest.get(path)
+            if method == "PUT":
+                return self._rest.put(path, body=body)
+            return self._rest.post(path, body=body)
 
     def _absent_is(self, default: _T, call: Callable[[], _T]) -> _T:
         try:
@@ -141,31 +217,63 @@ class HttpRegistryClient:
                 return default
             raise
 
+    def _version(self, route: str, body: Any) -> RegisteredVersion:
+        expected = "an object with subject, version, id and schema"
+        if not isinstance(body, dict):
+            raise self._unexpected(route, body, expected)
+        subject, version, schema_id, schema = (
+            body.get(k) for k in ("subject", "version", "id", "schema")
+        )
+        refs_body = body.get("references") or []
+        if not (
+            isinstance(subject, str) and isinstance(version, int) and isinstance(schema_id, int)
+            and isinstance(schema, str) and isinstance(refs_body, list)
+            and _is_int(version) and _is_int(schema_id)
+        ):  # fmt: skip
+            raise self._unexpected(route, body, expected)
+        try:
+            refs = tuple(
+                Reference(str(r["name"]), str(r["subject"]), int(r["version"])) for r in refs_body
+            )
+        except (KeyError, TypeError, ValueError):
+            raise self._unexpected(route, body, "references as name, subject and version") from None
+        return RegisteredVersion(subject, version, schema_id, schema, refs)
+
     def subjects(self) -> list[str]:
-        return list(self._get("subjects"))
+        found = self._call("GET", "subjects")
+        if not isinstance(found, list) or not all(isinstance(s, str) for s in found):
+            raise self._unexpected("GET /subjects", found, "a list of subject names")
+        return found
 
     def versions(self, subject: str) -> list[int]:
-        return self._absent_is([], lambda: list(self._get(f"subjects/{_path(subject)}/versions")))
+        path = f"subjects/{_path(subject)}/versions"
+        found = self._absent_is(_ABSENT_ANSWER, lambda: self._call("GET", path))
+        if found is _ABSENT_ANSWER:
+            return []
+        if not isinstance(found, list) or not all(_is_int(v) for v in found):
+            raise self._unexpected(f"GET /{path}", found, "a list of version numbers")
+        return sorted(found)
 
     def get_version(
         self, subject: str, version: VersionSpec = "latest"
     ) -> RegisteredVersion | None:
         path = f"subjects/{_path(subject)}/versions/{version}"
-        return self._absent_is(None, lambda: _version(self._get(path)))
+        found = self._absent_is(_ABSENT_ANSWER, lambda: self._call("GET", path))
+        return None if found is _ABSENT_ANSWER else self._version(f"GET /{path}", found)
 
     def lookup(
         self, subject: str, schema: str, *, references: tuple[Reference, ...] = ()
     ) -> RegisteredVersion | None:
-        def call() -> RegisteredVersion:
-            with self._errors():
-                found = self._client.lookup_schema(
-                    subject, ConfluentSchema(schema, "AVRO", _references(references))
-                )
-            if found.version is None:
-                _missing(subject)
-            return self.get_version(subject, found.version) or _missing(subject)
-
-        return self._absent_is(None, call)
+        path = f"subjects/{_path(subject)}"
+        body: dict[str, Any] = {"schema": schema}
+        if references:
+            body["references"] = _refs_body(references)
+        found = self._absent_is(_ABSENT_ANSWER, lambda: self._call("POST", path, body))
+        if found is _ABSENT_ANSWER:
+            return None
+        number = self._version(f"POST /{path}", found).version
+        # The look-up answer may leave references out (Karapace): the version itself has them.
+        return self.get_version(subject, number) or _missing(subject)
 
     def register(
         self,
@@ -175,14 +283,28 @@ class HttpRegistryClient:
         references: tuple[Reference, ...] = (),
         normalize: bool = False,
     ) -> RegisteredVersion:
-        with self._errors():
-            self._client.register_schema_full_response(
-                subject,
-                ConfluentSchema(schema, "AVRO", _references(references)),
-                normalize_schemas=normalize,
-            )
+        path = f"subjects/{_path(subject)}/versions"
+        body: dict[str, Any] = {"schema": schema}
+        if references:
+            body["references"] = _refs_body(references)
+        answer = self._call("POST", path + ("?normalize=true" if normalize else ""), body)
+        if not isinstance(answer, dict) or not _is_int(answer.get("id")):
+            raise self._unexpected(f"POST /{path}", answer, 'an object with the schema "id"')
         # Confluent answers only the id; the look-up gives the version and the stored string.
         return self.lookup(subject, schema, references=references) or _missing(subject)
+
+    def _verdict(self, path: str, body: dict[str, Any]) -> Verdict:
+        answer = self._call("POST", f"{path}?verbose=true", body)
+        expected = 'an object with a boolean "is_compatible" (and optional "messages")'
+        if not isinstance(answer, dict) or not isinstance(answer.get("is_compatible"), bool):
+            raise self._unexpected(f"POST /{path}", answer, expected)
+        messages = answer.get("messages") or []
+        if not isinstance(messages, list):
+            raise self._unexpected(f"POST /{path}", answer, expected)
+        said = tuple(
+            self._redact.text(m if isinstance(m, str) else json.dumps(m)) for m in messages
+        )
+        return Verdict(answer["is_compatible"], said)
 
     def check(
         self,
@@ -193,39 +315,85 @@ class HttpRegistryClient:
         references: tuple[Reference, ...] = (),
     ) -> Verdict:
         path = f"compatibility/subjects/{_path(subject)}/versions"
-        if version is not None:
-            path += f"/{version}"
         body: dict[str, Any] = {"schema": schema}
         if references:
-            body["references"] = [
-                {"name": r.name, "subject": r.subject, "version": r.version} for r in references
-            ]
+            body["references"] = _refs_body(references)
+        if version is None:
+            try:
+                return self._verdict(path, body)
+            except RouteMissing:
+                return self._check_each_version(subject, path, body)
+            except RegistryError as exc:
+                if exc.status == 404 and exc.error_code in (40401, 40402):
+                    return Verdict(True)  # nothing registered yet: no baseline
+                raise
         try:
-            with self._errors():
-                answer = self._rest.post(f"{path}?verbose=true", body=body)
+            return self._verdict(f"{path}/{version}", body)
         except RegistryError as exc:
-            # Karapace: 404 for `latest` (or the level check) on a subject with no versions,
-            # where Confluent answers compatible.
+            # Karapace: 404/40402 for `latest` on a subject with no live versions, where
+            # Confluent answers compatible. No baseline.
             empty = exc.status == 404 and exc.error_code in (40401, 40402)
-            if empty and version in (None, "latest") and not self.versions(subject):
+            if empty and version == "latest" and not self.versions(subject):
                 return Verdict(True)
             raise
-        messages = answer.get("messages") or ()
-        return Verdict(bool(answer["is_compatible"]), tuple(str(m) for m in messages))
+
+    def _check_each_version(self, subject: str, path: str, body: dict[str, Any]) -> Verdict:
+        """No all-versions route (Karapace): the subject's level decides which versions count
+        (the latest, or every one under a transitive level), checked newest first."""
+        level = self.subject_level(subject) or self.global_level()
+        numbers = self.versions(subject)
+        if level is Level.NONE or not numbers:
+            return Verdict(True)
+        transitive = level.value.endswith("_TRANSITIVE")
+        against = list(reversed(numbers)) if transitive else numbers[-1:]
+        note = (
+            "this registry has no all-versions compatibility check (POST /compatibility/subjects/"
+            "{subject}/versions); its verdict was assembled from per-version checks at "
+            f"{level}"
+        )
+        if transitive:
+            # Karapace ignores the version under a transitive level and reports whichever
+            # version failed: its answer cannot say which one did.
+            note += (
+                "; which version fails is not said by the registry: contractgen's engine names it"
+            )
+        for number in against:
+            verdict = self._verdict(f"{path}/{number}", body)
+            if not verdict.is_compatible:
+                return Verdict(False, verdict.messages, note)
+        return Verdict(True, (), note)
+
+    def _level(self, route: str, body: Any) -> Level:
+        if isinstance(body, dict):
+            value = body.get("compatibilityLevel", body.get("compatibility"))
+            if isinstance(value, str) and value.upper() in _LEVEL_VALUES:
+                return Level(value.upper())
+        raise self._unexpected(route, body, f'{{"compatibilityLevel": one of {_LEVELS}}}')
 
     def subject_level(self, subject: str) -> Level | None:
-        def call() -> Level | None:
-            body = self._get(f"config/{_path(subject)}")
-            return Level(body["compatibilityLevel"]) if body.get("compatibilityLevel") else None
-
-        return self._absent_is(None, call)
+        path = f"config/{_path(subject)}"
+        found = self._absent_is(_ABSENT_ANSWER, lambda: self._call("GET", path))
+        return None if found is _ABSENT_ANSWER else self._level(f"GET /{path}", found)
 
     def global_level(self) -> Level:
-        return Level(self._get("config")["compatibilityLevel"])
+        return self._level("GET /config", self._call("GET", "config"))
+
+    def mode(self, subject: str | None = None) -> str | None:
+        path = "mode" if subject is None else f"mode/{_path(subject)}"
+        try:
+            found = self._call("GET", path)
+        except RouteMissing:
+            return None
+        except RegistryError as exc:
+            if exc.status == 404 and exc.error_code in (*_ABSENT, 40409):
+                return None
+            raise
+        if not isinstance(found, dict) or not isinstance(found.get("mode"), str):
+            raise self._unexpected(f"GET /{path}", found, '{"mode": READWRITE, READONLY or IMPORT}')
+        return str(found["mode"])
 
     def set_subject_level(self, subject: str, level: Level) -> None:
-        with self._errors():
-            self._rest.put(f"config/{_path(subject)}", body={"compatibility": level.value})
+        self._call("PUT", f"config/{_path(subject)}", {"compatibility": level.value})
 
     def close(self) -> None:
         self._client.close()

@@ -22,12 +22,15 @@ import enum
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import TypeVar
 
 from contractgen.compat.checker import check_subject
 from contractgen.compat.findings import Finding
 from contractgen.ir.model import Level
 from contractgen.registry.client import RegisteredVersion, RegistryClient
 from contractgen.registry.embedded.store import Reference
+from contractgen.registry.errors import RegistryError, RegistryUnreachable
 from contractgen.registry.history import fetch_history
 from contractgen.registry.targets import Target
 
@@ -55,6 +58,8 @@ class Step:
     """For REVERT: the older version holding this schema."""
     findings: tuple[Finding, ...] = ()
     registry_messages: tuple[str, ...] = ()
+    registry_note: str = ""
+    """What the registry could not answer as asked (`Verdict.dialect_note`)."""
 
     @property
     def subject(self) -> str:
@@ -78,6 +83,9 @@ class Step:
 class Plan:
     registry: str
     steps: tuple[Step, ...]
+    read_only: tuple[tuple[str, str], ...] = ()
+    """(subject, mode) for subjects the plan writes to that the registry will not let it write
+    (a mode other than READWRITE): checked before any write, so nothing is applied."""
 
     @property
     def blocked(self) -> tuple[Step, ...]:
@@ -96,10 +104,33 @@ class Outcome:
 
 
 Progress = Callable[[str], None]
+_T = TypeVar("_T")
 
 
 class PlanRefused(Exception):  # noqa: N818 - reads as what happened
     """A plan with BLOCKED (or unallowed REVERT) steps: nothing is written."""
+
+
+class ApplyFailed(RegistryError):  # noqa: N818 - reads as what happened
+    """The registry failed in the middle of applying a validated plan (network, 5xx, a refusal
+    it gave only on the write). Names the subject and the step, and lists what was applied:
+    every write is idempotent, so re-running `register` converges to the same end state."""
+
+    def __init__(self, cause: RegistryError | RegistryUnreachable, subject: str, what: str,
+                 applied: Sequence[str]) -> None:  # fmt: skip
+        done = "; ".join(applied) if applied else "nothing"
+        status, code = (
+            (cause.status, cause.error_code) if isinstance(cause, RegistryError) else (0, 0)
+        )
+        detail = cause.message if isinstance(cause, RegistryError) else str(cause)
+        super().__init__(
+            status,
+            code,
+            f"applying the plan failed at {subject} ({what}): {detail}. Applied before it: "
+            f"{done}. Nothing after it was applied; run `contractgen register` again once the "
+            "registry is healthy (what was applied is then NOOP)",
+        )
+        self.subject, self.step, self.applied = subject, what, tuple(applied)
 
 
 def _plan_target(
@@ -138,8 +169,13 @@ def _plan_target(
     if verdict is None and result.is_compatible:
         return base
     messages = verdict.messages if verdict is not None else ()
+    note = verdict.dialect_note if verdict is not None else ""
     return replace(
-        base, action=Action.BLOCKED, findings=tuple(findings), registry_messages=messages
+        base,
+        action=Action.BLOCKED,
+        findings=tuple(findings),
+        registry_messages=messages,
+        registry_note=note,
     )
 
 
@@ -166,9 +202,21 @@ def plan(
         return step
 
     if any(t.references for t in targets):
-        return Plan(client.display_url, tuple(one(t) for t in targets))
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        return Plan(client.display_url, tuple(pool.map(one, targets)))
+        steps = tuple(one(t) for t in targets)
+    else:
+        with ThreadPoolExecutor(max(1, workers)) as pool:
+            steps = tuple(pool.map(one, targets))
+    return Plan(client.display_url, steps, _read_only(client, steps))
+
+
+def _read_only(client: RegistryClient, steps: Sequence[Step]) -> tuple[tuple[str, str], ...]:
+    """The subjects to be written whose mode forbids it (READONLY, IMPORT)."""
+    writes = [s.subject for s in steps if {Action.REGISTER, Action.SET_LEVEL} & set(s.actions)]
+    if not writes:
+        return ()
+    everywhere = client.mode() or "READWRITE"
+    modes = ((subject, client.mode(subject) or everywhere) for subject in writes)
+    return tuple((subject, mode) for subject, mode in modes if mode != "READWRITE")
 
 
 def apply(
@@ -186,26 +234,45 @@ def apply(
     if plan_.blocked:
         blocked = ", ".join(s.subject for s in plan_.blocked)
         raise PlanRefused(f"nothing was applied: incompatible schemas for {blocked}")
+    if plan_.read_only:
+        modes = ", ".join(f"{subject} ({mode})" for subject, mode in plan_.read_only)
+        raise RegistryError(
+            422,
+            42205,
+            f"nothing was applied: the registry does not accept writes to {modes}; "
+            "its mode must be READWRITE",
+        )
     if plan_.reverts and not allow_revert:
         reverted = ", ".join(s.subject for s in plan_.reverts)
         raise PlanRefused(
             f"nothing was applied: {reverted} would go back to an older version "
             "(is this checkout up to date? --allow-revert accepts it)"
         )
+    applied: list[str] = []
+
+    def write(subject: str, what: str, call: Callable[[], _T]) -> _T:
+        if progress is not None:
+            progress(f"{subject}: {what}")
+        try:
+            result = call()
+        except (RegistryError, RegistryUnreachable) as cause:
+            raise ApplyFailed(cause, subject, what, applied) from None
+        applied.append(f"{subject} {what}")
+        return result
+
     for step in plan_.steps:
         if step.set_level:
-            if progress is not None:
-                progress(f"{step.subject}: level {step.level_now} -> {step.target.level}")
-            client.set_subject_level(step.subject, step.target.level)
+            level = step.target.level
+            what = f"set level {step.level_now} -> {level}"
+            write(step.subject, what, partial(client.set_subject_level, step.subject, level))
     outcomes: list[Outcome] = []
     versions: dict[str, int] = {}
     for step in plan_.steps:
         registered = step.holds
         if step.action is Action.REGISTER:
-            if progress is not None:
-                progress(f"{step.subject}: register")
             refs = tuple(Reference(n, n, versions[n]) for n in step.target.references)
-            registered = client.register(step.subject, step.target.text, references=refs)
+            register = partial(client.register, step.subject, step.target.text, references=refs)
+            registered = write(step.subject, "register", register)
         if registered is not None:
             versions[step.subject] = registered.version
         outcomes.append(Outcome(step, registered))

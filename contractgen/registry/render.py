@@ -54,6 +54,8 @@ def render_text(
                 lines.append(f"        hint: {finding.hint}")
         if step.action is Action.BLOCKED and not step.findings:
             lines.extend(f"      registry: {m}" for m in step.registry_messages)
+        if step.registry_note:
+            lines.append(f"      note: {step.registry_note}")
     count = {a: sum(1 for s in plan.steps if a in s.actions) for a in Action}
     summary = (
         f"{len(plan.steps)} subject(s): {count[Action.REGISTER]} to register, "
@@ -86,6 +88,7 @@ def render_json(
             "registered": _version_data(done.get(step.subject)),
             "findings": [finding_data(f) for f in step.findings],
             "registry_messages": list(step.registry_messages),
+            "registry_note": step.registry_note,
         }
         for step in plan.steps
     ]

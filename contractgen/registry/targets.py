@@ -60,6 +60,8 @@ class _Splitter:
     def walk(self, node: Any, home: str | None, space: str | None, deps: list[str]) -> Any:
         if isinstance(node, list):
             return [self.walk(branch, home, space, deps) for branch in node]
+        if isinstance(node, str):
+            return self.named_use(node, home, space, deps)
         if not isinstance(node, dict):
             return node
         kind = node.get("type")
@@ -77,6 +79,19 @@ class _Splitter:
         if kind == "map":
             return {**node, "values": self.walk(node["values"], home, space, deps)}
         return node
+
+    def named_use(self, name: str, home: str | None, space: str | None, deps: list[str]) -> str:
+        """A type used by name (defined earlier in the schema): from another file, a reference
+        too, on every use, or the registry cannot resolve it in the subject that uses it."""
+        fullname = name if "." in name or not space else f"{space}.{name}"
+        if fullname not in self.type_files:
+            fullname = name  # a primitive, or a name in the null namespace
+        file = self.type_files.get(fullname)
+        if file is None or file == home:
+            return name
+        if fullname not in deps:
+            deps.append(fullname)
+        return fullname
 
     def body(
         self, node: dict[str, Any], home: str | None, space: str | None, deps: list[str]

@@ -24,6 +24,7 @@ from contractgen.registry.history import fetch_history
 
 REGISTRY_DISAGREES = "registry-disagrees"
 REGISTRY_LEVEL = "registry-level"
+REGISTRY_DIALECT = "registry-dialect"
 
 Progress = Callable[[str], None]
 
@@ -98,7 +99,16 @@ def _registry_findings(contract: Contract, found: RegistrySubject, label: str) -
             label, location=where,
             hint="`contractgen register` sets the configured level before registering",
         ))  # fmt: skip
-    engine = check_level(contract.schema, found.history, found.level).is_compatible
+    result = check_level(contract.schema, found.history, found.level)
+    engine = result.is_compatible
+    if found.verdict.dialect_note:
+        note = found.verdict.dialect_note
+        if not found.verdict.is_compatible and result.failing is not None:
+            note += f" (the engine finds {result.failing.against.label or 'a version'} failing)"
+        findings.append(Finding(
+            REGISTRY_DIALECT, Severity.NOTE, subject, note, label, location=where,
+            hint="the verdict itself is the registry's own",
+        ))  # fmt: skip
     if engine != found.verdict.is_compatible:
         said = "accepts" if found.verdict.is_compatible else "rejects"
         detail = "; ".join(found.verdict.messages[:1])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import trustme
@@ -15,11 +17,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contractgen.diagnostics import ContractError
 from contractgen.ir.model import Level
+from contractgen.registry.client import Verdict
 from contractgen.registry.connect import open_client
 from contractgen.registry.embedded.app import create_app
 from contractgen.registry.embedded.engine import Registry
 from contractgen.registry.embedded.server import TLS, serve_app_in_thread, serve_in_thread
 from contractgen.registry.errors import RegistryAuthError, RegistryError, RegistryUnreachable
+from contractgen.registry.redact import Redactor
+from tests.registry.karapace_dialect import serve_karapace
 
 V1 = '{"type":"record","name":"r","fields":[{"name":"a","type":"int"}]}'
 V2_BAD = (
@@ -164,32 +169,6 @@ def test_protocol_answers_match_embedded_and_http(tmp_path: Path) -> None:
             client.close()
 
 
-async def _karapace(scope: Scope, receive: Receive, send: Send) -> None:
-    """Karapace's answers where they differ from Confluent's (COMPATIBILITY.md)."""
-    path = scope["path"]
-    if path.startswith("/compatibility/"):
-        body = {"error_code": 40402, "message": "Version latest not found."}
-        response = JSONResponse(body, status_code=404)
-    elif path.endswith("/versions") and scope["method"] == "POST":
-        body = {"error_code": 409, "message": "Incompatible schema, compatibility_mode=BACKWARD"}
-        response = JSONResponse(body, status_code=409)
-    else:
-        body = {"error_code": 40401, "message": "Subject 'e' not found."}
-        response = JSONResponse(body, status_code=404)
-    await response(scope, receive, send)
-
-
-def test_karapace_dialect() -> None:
-    with serve_app_in_thread(_karapace) as url:
-        client = open_client(url, env={}, **FAST)
-        assert client.check("e", V1, version="latest").is_compatible
-        assert client.check("e", V1).is_compatible
-        with pytest.raises(RegistryError) as caught:
-            client.register("e", V1)
-        assert caught.value.error_code == 40901
-        client.close()
-
-
 HTML = "<!DOCTYPE HTML>\n<html><head><title>Welcome</title></head><body>" + "x" * 5000 + "</body>"
 
 
@@ -217,3 +196,49 @@ def test_open_client_rejects_a_url_that_is_not_http_or_embedded() -> None:
     with pytest.raises(ContractError) as caught:
         open_client("ftp://127.0.0.1:9", env={})
     assert "expected embedded:<file> or http(s)://" in str(caught.value)
+
+
+def test_unusable_tls_files_are_a_config_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    for env in (
+        {"CONTRACTGEN_REGISTRY_CA": str(tmp_path / "missing.pem")},
+        {"CONTRACTGEN_REGISTRY_CERT": str(junk), "CONTRACTGEN_REGISTRY_KEY": str(junk)},
+    ):
+        with pytest.raises(ContractError, match="the registry's TLS files cannot be used"):
+            open_client("https://127.0.0.1:9", env=env)
+
+
+def test_every_form_of_a_secret_is_redacted() -> None:
+    user, password, token = "svc", "p@ss:w/rd", "eyJhbGciOi.tok"
+    redactor = Redactor([password, token], user)
+    basic = base64.b64encode(f"{user}:{password}".encode()).decode()
+    text = (
+        f"raw {password}; encoded {quote(password, safe='')}; header Basic {basic}; "
+        f"unpadded {basic.rstrip('=')}; bearer Bearer {token}; url https://{user}:x@host/; "
+        "unknown Authorization: Basic dW5rbm93bjpzZWNyZXQ="
+    )
+    shown = redactor.text(text)
+    for secret in (password, quote(password, safe=""), basic, basic.rstrip("="), token):
+        assert secret not in shown
+    assert "dW5rbm93bjpzZWNyZXQ=" not in shown and f"{user}:x@" not in shown
+    assert shown.startswith("raw ***; encoded ***; header Basic ***")
+
+
+def test_karapace_dialect(tmp_path: Path) -> None:
+    """Against Karapace's recorded answers (the dialect layer, proven by the replay test)."""
+    with serve_karapace(tmp_path / "k.db") as url:
+        client = open_client(url, env={}, **FAST)
+        assert client.check("e", V1, version="latest") == Verdict(True)  # 40402: no baseline
+        assert client.check("e", V1) == Verdict(True)  # no versions: nothing to check against
+        assert client.register("e", V1).version == 1
+        verdict = client.check("e", V2_BAD)  # no all-versions route: version by version
+        assert not verdict.is_compatible and set(verdict.messages) == {"b"}
+        assert "per-version checks at BACKWARD" in verdict.dialect_note
+        assert client.check("e", V1).dialect_note  # compatible, without `messages`: fine
+        with pytest.raises(RegistryError) as caught:
+            client.register("e", V2_BAD)  # 409 with error_code 409
+        assert (caught.value.status, caught.value.error_code) == (409, 40901)
+        assert client.mode("e") == "READWRITE" and client.mode("nothing") is None
+        assert client.subject_level("e") is None and client.global_level() is Level.BACKWARD
+        client.close()

@@ -12,8 +12,11 @@ from click.testing import CliRunner, Result
 
 from contractgen.cli.main import main
 from contractgen.ir.model import Level
+from contractgen.project import load_project
 from contractgen.registry.connect import open_client
+from contractgen.registry.embedded.client import EmbeddedRegistryClient
 from contractgen.registry.embedded.server import serve_in_thread
+from contractgen.registry.targets import reference_targets
 
 REPO = Path(__file__).parents[2]
 
@@ -269,3 +272,30 @@ def test_the_config_can_choose_registration_by_reference(tmp_path: Path) -> None
         env=env,
     )
     assert "com.acme.common.Money" not in inline.output
+
+
+def test_a_read_only_registry_is_refused_before_any_write(project: Project) -> None:
+    client = open_client(f"embedded:{project.root / 'reg.db'}")
+    try:
+        assert isinstance(client, EmbeddedRegistryClient)
+        client.registry.settings.set_mode(None, "READONLY")
+    finally:
+        client.close()
+    result = project.run()
+    assert result.exit_code == 3, result.output
+    assert "nothing was applied" in result.stderr and "things-value (READONLY)" in result.stderr
+    assert "REGISTER (new subject)" in result.stdout
+    assert project.versions() == [] and project.versions("things-key") == []
+
+
+def test_every_use_of_a_type_from_another_file_is_a_reference() -> None:
+    """Money is written out in PaymentAuthorized and only named in PaymentRefunded: both refer
+    to it, and every subject comes after the subjects it refers to."""
+    targets = reference_targets(load_project(REPO / "pyproject.toml").contracts)
+    by_subject = {t.subject: t for t in targets}
+    for user in ("com.acme.payments.PaymentAuthorized", "com.acme.payments.PaymentRefunded"):
+        assert "com.acme.common.Money" in by_subject[user].references
+        assert '"com.acme.common.Money"' in by_subject[user].text
+    order = list(by_subject)
+    for target in targets:
+        assert all(order.index(name) < order.index(target.subject) for name in target.references)

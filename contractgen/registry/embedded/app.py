@@ -1,7 +1,9 @@
 """The ASGI app: Confluent's REST API in front of the embedded registry (starlette).
 
-Both content types are accepted (`application/vnd.schemaregistry.v1+json`, `application/json`);
-answers use Confluent's. Errors are `{"error_code", "message"}` with Confluent's codes.
+The JSON content types Confluent consumes are accepted (`application/vnd.schemaregistry.v1+json`,
+`application/vnd.schemaregistry+json`, `application/json`); others are 415, an `Accept` none of
+them satisfies is 406, a body over the size limit is 413. Answers use Confluent's content type.
+Errors are `{"error_code", "message"}` with Confluent's codes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ from contractgen.registry.embedded.engine import Registry
 from contractgen.registry.errors import RegistryError
 
 CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
+MAX_BODY = 8 * 1024 * 1024
+"""Largest request body accepted by default (bytes); larger ones get 413."""
+_JSON_TYPES = {CONTENT_TYPE, "application/vnd.schemaregistry+json", "application/json"}
+_CONSUMED = _JSON_TYPES | {"application/octet-stream"}  # what Confluent's resources consume
+_ACCEPTABLE = _JSON_TYPES | {"*/*", "application/*"}
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -38,13 +45,49 @@ def _error(status: int, code: int, message: str) -> Response:
     return _json({"error_code": code, "message": message}, status)
 
 
-def _endpoint(handler: routes.Handler, registry: Registry) -> Any:
+def _media_types(header: str) -> set[str]:
+    """The media types of a Content-Type or Accept header, without parameters, lower case."""
+    return {part.split(";")[0].strip().lower() for part in header.split(",") if part.strip()}
+
+
+def _refusal(request: Request) -> Response | None:
+    """Jersey's answers (Confluent's REST layer) to a body or an Accept it cannot serve."""
+    accept = request.headers.get("accept")
+    if accept and not _media_types(accept) & _ACCEPTABLE:
+        return _error(406, 406, "HTTP 406 Not Acceptable")
+    kind = request.headers.get("content-type")
+    if request.method in ("POST", "PUT") and kind and not _media_types(kind) <= _CONSUMED:
+        return _error(415, 415, "HTTP 415 Unsupported Media Type")
+    return None
+
+
+async def _read_body(request: Request, limit: int) -> bytes | Response:
+    """The body, or 413 past `limit` bytes (read no further than that)."""
+    too_large = _error(413, 413, f"HTTP 413 Request Entity Too Large (at most {limit} bytes)")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        return too_large
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > limit:
+            return too_large
+    return raw
+
+
+def _endpoint(handler: routes.Handler, registry: Registry, max_body: int) -> Any:
     async def endpoint(request: Request) -> Response:
+        if (refused := _refusal(request)) is not None:
+            return refused
         body: Any = None
         if request.method in ("POST", "PUT"):
-            raw = await request.body()
+            raw = await _read_body(request, max_body)
+            if isinstance(raw, Response):
+                return raw
             try:
                 body = json.loads(raw) if raw else None
+            except RecursionError:
+                return _error(422, 422, "Unprocessable JSON in the request body: nested too deeply")
             except ValueError:
                 return _error(400, 400, "Unrecognized JSON in the request body")
         call = routes.Call(dict(request.path_params), dict(request.query_params), body)
@@ -52,6 +95,8 @@ def _endpoint(handler: routes.Handler, registry: Registry) -> Any:
             return _json(await run_in_threadpool(handler, registry, call))
         except RegistryError as exc:
             return _error(exc.status, exc.error_code, exc.message)
+        except RecursionError:  # a schema or body nested deeper than any handler can walk
+            return _error(422, 42201, "Invalid schema: the schema is nested too deeply")
 
     return endpoint
 
@@ -173,11 +218,17 @@ async def _root(request: Request) -> Response:
     return _json({})
 
 
-def create_app(registry: Registry, *, credentials: tuple[str, str] | None = None) -> Starlette:
-    """The REST app over `registry`; `credentials` (user, password) turns on basic auth."""
+def create_app(
+    registry: Registry,
+    *,
+    credentials: tuple[str, str] | None = None,
+    max_body: int = MAX_BODY,
+) -> Starlette:
+    """The REST app over `registry`; `credentials` (user, password) turns on basic auth;
+    request bodies over `max_body` bytes are refused (413)."""
     middleware = [] if credentials is None else [Middleware(BasicAuth, credentials=credentials)]
     app_routes = [
-        RawPathRoute(path, _endpoint(handler, registry), methods=[method])
+        RawPathRoute(path, _endpoint(handler, registry, max_body), methods=[method])
         for path, handler, method in _ROUTES
     ]
     app_routes.append(RawPathRoute("/", _root, methods=["GET"]))

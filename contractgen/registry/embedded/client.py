@@ -92,6 +92,14 @@ class EmbeddedRegistryClient:
     def global_level(self) -> Level:
         return self.registry.settings.get_level()
 
+    def mode(self, subject: str | None = None) -> str | None:
+        try:
+            return self.registry.settings.get_mode(subject)
+        except RegistryError as exc:
+            if exc.error_code in (*_ABSENT, 40409):
+                return None
+            raise
+
     def set_subject_level(self, subject: str, level: Level) -> None:
         self.registry.settings.set_level(subject, level.value)
 

@@ -9,6 +9,7 @@ same text under two subjects shares it) and the next version. All of it happens 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from contractgen.registry.errors import (
 )
 
 _MAX_VERSION = 2**31 - 1
+_NUMBER = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +58,11 @@ def parse_version(version: str | int) -> int | None:
         number = version
     elif version == "latest":
         return None
+    elif _NUMBER.fullmatch(version) is None or len(version) > 12:
+        # ASCII digits only: int() would also take "+1", " 1 " and other scripts' digits.
+        raise invalid_version(version)
     else:
-        try:
-            number = int(version)
-        except ValueError:
-            raise invalid_version(version) from None
+        number = int(version)
     if number == -1:
         return None
     if not 1 <= number <= _MAX_VERSION:

@@ -15,6 +15,8 @@ from contractgen.registry.embedded.schemas import SCHEMA_TYPES
 from contractgen.registry.embedded.store import Reference, StoredSchema
 from contractgen.registry.errors import RegistryError, schema_not_found
 
+_MAX_ID = 2**31 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class Call:
@@ -28,10 +30,11 @@ class Call:
         return self.query.get(name, "false").lower() == "true"
 
     def schema_id(self) -> int:
-        try:
-            return int(self.path["id"])
-        except ValueError:
-            raise schema_not_found() from None
+        """ASCII digits within an id's range, else 40403 (a huge number would overflow SQLite)."""
+        text = self.path["id"]
+        if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > _MAX_ID:
+            raise schema_not_found()
+        return int(text)
 
     def schema_body(self) -> tuple[str, tuple[Reference, ...], str]:
         body = self.body if isinstance(self.body, dict) else {}

@@ -38,6 +38,14 @@ def stored_key(stored: StoredSchema, *, normalize: bool) -> str:
     return stored.normalized if normalize else stored.schema
 
 
+def _details(error: ContractError) -> str:
+    """The parse problems, each with its JSON pointer (the schema is not a file: no line)."""
+    return "; ".join(
+        f"{d.code} {d.message}" + (f" at {d.location.pointer or '/'}" if d.location else "")
+        for d in error.diagnostics
+    )
+
+
 class SchemaCache:
     """Lenient parses of stored schemas, by global id."""
 
@@ -56,7 +64,7 @@ class SchemaCache:
                 stored.schema, file=f"<schema {stored.id}>", strict=False, named=named
             )
         except ContractError as exc:
-            raise invalid_schema(f"stored schema {stored.id}: {exc}") from exc
+            raise invalid_schema(f"stored schema {stored.id}: {_details(exc)}") from exc
         with self._lock:
             self._parsed[stored.id] = schema
         return schema
@@ -71,7 +79,9 @@ class SchemaCache:
         try:
             schema = parse.parse_schema(text, file="<schema>", strict=True, named=named)
         except ContractError as exc:
-            raise invalid_schema(str(exc)) from exc
+            raise invalid_schema(_details(exc)) from exc
+        except RecursionError:  # nested deeper than the parser's stack: invalid, not a crash
+            raise invalid_schema("the schema is nested too deeply") from None
         # Types from references are written by name, as Confluent stores such a schema.
         known = tuple(named or ())
         return Candidate(

@@ -19,7 +19,7 @@ from pathlib import Path
 import uvicorn
 from starlette.types import ASGIApp
 
-from contractgen.registry.embedded.app import create_app
+from contractgen.registry.embedded.app import MAX_BODY, create_app
 from contractgen.registry.embedded.engine import Registry
 
 DEFAULT_STORE = Path(".contractgen/registry.db")
@@ -92,6 +92,7 @@ def serve(
     credentials: tuple[str, str] | None = None,
     tls: TLS | None = None,
     on_started: Callable[[str], None] | None = None,
+    max_body: int = MAX_BODY,
 ) -> None:
     """Serve until interrupted (`contractgen registry serve`).
 
@@ -106,7 +107,7 @@ def serve(
     try:
         registry = Registry(store)
         try:
-            app = create_app(registry, credentials=credentials)
+            app = create_app(registry, credentials=credentials, max_body=max_body)
             url = _url(sock, host, tls)
 
             def started() -> None:
@@ -159,11 +160,12 @@ def serve_in_thread(
     *,
     credentials: tuple[str, str] | None = None,
     tls: TLS | None = None,
+    max_body: int = MAX_BODY,
 ) -> Iterator[str]:
     """Run the embedded registry in a daemon thread (tests, `contractgen dev`); yields its URL."""
     registry = Registry(store)
     try:
-        app = create_app(registry, credentials=credentials)
+        app = create_app(registry, credentials=credentials, max_body=max_body)
         with serve_app_in_thread(app, host, port, tls=tls) as url:
             yield url
     finally:
