@@ -8,7 +8,7 @@ tail of the last batch is redelivered; an idempotency store skips what was alrea
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from time import monotonic
+from time import monotonic, perf_counter
 from types import TracebackType
 from typing import Any, Generic, Self
 
@@ -19,12 +19,14 @@ from contractgen.runtime.dead_letter import (
     FailedMessage,
     dead_letter_write_error,
 )
+from contractgen.runtime.errors import Reason
 from contractgen.runtime.headers import received_headers
 from contractgen.runtime.idempotency import IdempotencyStore
+from contractgen.runtime.metrics import Metrics
 from contractgen.runtime.model import P
 from contractgen.runtime.pipeline import ConsumedEvent, ConsumerStats, Pipeline, RawMessage
 from contractgen.runtime.producer import PRODUCER_DEFAULTS
-from contractgen.runtime.registry import SchemaRegistry
+from contractgen.runtime.registry import RegistryRetry, SchemaRegistry
 from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.topic import TopicSpec
 
@@ -77,9 +79,10 @@ class Consumer(Generic[P]):
         idempotency: IdempotencyStore | None = None,
         batch_size: int = 100,
         poll_timeout: float = 0.5,
+        registry_retry: RegistryRetry = RegistryRetry(),  # noqa: B008 - frozen
     ) -> None:
         self.spec = spec
-        self._pipeline = Pipeline(TopicSerde(spec, registry), dead_letter)
+        self._pipeline = Pipeline(TopicSerde(spec, registry, retry=registry_retry), dead_letter)
         self._store = idempotency
         self._batch_size = batch_size
         self._poll_timeout = poll_timeout
@@ -107,6 +110,15 @@ class Consumer(Generic[P]):
     @property
     def stats(self) -> ConsumerStats:
         return self._pipeline.stats
+
+    @property
+    def metrics(self) -> Metrics | None:
+        """Where counters and commit latency are reported (see contractgen.runtime.metrics)."""
+        return self._pipeline.metrics
+
+    @metrics.setter
+    def metrics(self, hook: Metrics | None) -> None:
+        self._pipeline.metrics = hook
 
     def run(
         self,
@@ -165,7 +177,7 @@ class Consumer(Generic[P]):
         event = pipeline.decode(raw)
         if isinstance(event, FailedMessage):
             self._dead_letter(event)
-            pipeline.dead_lettered()
+            pipeline.dead_lettered(event)
             return
         event_id = event.envelope.event_id
         if store is not None and store.seen(event_id):
@@ -174,8 +186,9 @@ class Consumer(Generic[P]):
         try:
             handler(event)
         except Exception as exc:
-            self._dead_letter(raw.failed(exc, event.schema_id))
-            pipeline.dead_lettered()
+            failed = raw.failed(exc, event.schema_id, Reason.HANDLER, event_id)
+            self._dead_letter(failed)
+            pipeline.dead_lettered(failed)
         else:
             if store is not None:
                 store.mark(event_id)
@@ -209,11 +222,13 @@ class Consumer(Generic[P]):
         offsets = {(m.topic, m.partition): m.offset + 1 for m in handled}
         if not offsets:
             return True
+        started = perf_counter()
         try:
             self._consumer.commit(
                 offsets=[confluent_kafka.TopicPartition(t, p, o) for (t, p), o in offsets.items()],
                 asynchronous=False,
             )
+            self._pipeline.committed(perf_counter() - started)
         except confluent_kafka.KafkaException as exc:
             error = exc.args[0] if exc.args else None
             if (
