@@ -23,12 +23,14 @@ from contractgen.runtime import (
     TopicSpec,
 )
 from contractgen.runtime import dead_letter as dlq
+from contractgen.runtime import metrics as m
 from contractgen.runtime.dead_letter import DeadLetterLimiter, FailedMessage
 from contractgen.runtime.framing import peek_schema_id, schema_id_of
 from contractgen.runtime.registry import SchemaIds
 
 from .kafka_helpers import register
 from .models import OrderCancelled
+from .recorder import Recorder
 
 UNREACHABLE = "127.0.0.1:1"  # nothing listens on port 1
 
@@ -177,10 +179,12 @@ def test_producer_close_fails_undelivered_futures(
     producer = Producer(
         spec, {"bootstrap.servers": UNREACHABLE, "log_level": 0}, registry, producer_name="p"
     )
+    producer.metrics = recorder = Recorder()
     reports: list[object] = []
     future = producer.send(OrderCancelled(order_id="o-1"), on_delivery=reports.append)
     with pytest.raises(DeliveryError, match=r"1 messages .* not acknowledged within 0\.5s"):
         producer.close(0.5)
+    assert recorder.total(m.PRODUCE_ERRORS, spec.name) == 1
     # the future completed (before: it stayed pending forever once the delivery thread stopped)
     assert isinstance(future.exception(timeout=0), DeliveryError)
     assert len(reports) == 1 and isinstance(reports[0], DeliveryError)

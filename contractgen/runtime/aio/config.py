@@ -191,6 +191,10 @@ def _uses_tls(kwargs: Mapping[str, Any]) -> bool:
 def _ssl_context(files: Mapping[str, str], *, check_hostname: bool) -> Any:
     from aiokafka.helpers import create_ssl_context
 
-    context = create_ssl_context(**files)
+    try:
+        context = create_ssl_context(**files)
+    except OSError as exc:  # a missing or unreadable file; ssl.SSLError for a malformed one
+        keys = [key for key, argument in _SSL_FILES.items() if argument in files]
+        raise ValueError(f"config {', '.join(map(repr, keys))}: {exc}") from exc
     context.check_hostname = check_hostname
     return context
