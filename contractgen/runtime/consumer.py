@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from time import monotonic, perf_counter
 from types import TracebackType
-from typing import Any, Generic, Self
+from typing import Any, Self
 
 import confluent_kafka
 
@@ -22,11 +22,16 @@ from contractgen.runtime.dead_letter import (
 from contractgen.runtime.errors import Reason
 from contractgen.runtime.headers import received_headers
 from contractgen.runtime.idempotency import IdempotencyStore
-from contractgen.runtime.metrics import Metrics
 from contractgen.runtime.model import P
-from contractgen.runtime.pipeline import ConsumedEvent, ConsumerStats, Pipeline, RawMessage
+from contractgen.runtime.pipeline import (
+    ConsumedEvent,
+    ConsumerStats,
+    Pipeline,
+    PipelineSettings,
+    RawMessage,
+)
 from contractgen.runtime.producer import PRODUCER_DEFAULTS
-from contractgen.runtime.registry import RegistryRetry, SchemaRegistry
+from contractgen.runtime.registry import SchemaRegistry
 from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.topic import TopicSpec
 
@@ -64,7 +69,7 @@ def raw_message(msg: confluent_kafka.Message) -> RawMessage:
     )
 
 
-class Consumer(Generic[P]):
+class Consumer(PipelineSettings[P]):
     """Consumes one topic's envelopes in a consumer group and hands them to a handler."""
 
     def __init__(
@@ -79,10 +84,9 @@ class Consumer(Generic[P]):
         idempotency: IdempotencyStore | None = None,
         batch_size: int = 100,
         poll_timeout: float = 0.5,
-        registry_retry: RegistryRetry = RegistryRetry(),  # noqa: B008 - frozen
     ) -> None:
         self.spec = spec
-        self._pipeline = Pipeline(TopicSerde(spec, registry, retry=registry_retry), dead_letter)
+        self._pipeline = Pipeline(TopicSerde(spec, registry), dead_letter)
         self._store = idempotency
         self._batch_size = batch_size
         self._poll_timeout = poll_timeout
@@ -106,19 +110,6 @@ class Consumer(Generic[P]):
             "message.timeout.ms": int((dead_letter.timeout if dead_letter else 30) * 1000),
             **(dead_letter.producer_config if dead_letter else {}),
         }
-
-    @property
-    def stats(self) -> ConsumerStats:
-        return self._pipeline.stats
-
-    @property
-    def metrics(self) -> Metrics | None:
-        """Where counters and commit latency are reported (see contractgen.runtime.metrics)."""
-        return self._pipeline.metrics
-
-    @metrics.setter
-    def metrics(self, hook: Metrics | None) -> None:
-        self._pipeline.metrics = hook
 
     def run(
         self,

@@ -18,6 +18,7 @@ from contractgen.runtime.errors import DeserializationError, FramingError, Reaso
 from contractgen.runtime.framing import peek_schema_id
 from contractgen.runtime.metrics import Metrics
 from contractgen.runtime.model import P
+from contractgen.runtime.registry import RegistryRetry
 from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.tracing import TRACEPARENT, TRACESTATE, header_value
 
@@ -198,3 +199,32 @@ class Pipeline(Generic[P]):
         self.stats.dead_lettered += 1
         if self.metrics is not None:
             self.metrics.count(m.DEAD_LETTERED, 1, self._with_reason(failed.reason))
+
+
+class PipelineSettings(Generic[P]):
+    """What both consumers expose of their pipeline: counts and the settings made after
+    construction (generated subclasses repeat only the constructor's arguments)."""
+
+    _pipeline: Pipeline[P]
+
+    @property
+    def stats(self) -> ConsumerStats:
+        return self._pipeline.stats
+
+    @property
+    def metrics(self) -> Metrics | None:
+        """Where counters and commit latency are reported (see contractgen.runtime.metrics)."""
+        return self._pipeline.metrics
+
+    @metrics.setter
+    def metrics(self, hook: Metrics | None) -> None:
+        self._pipeline.metrics = hook
+
+    @property
+    def registry_retry(self) -> RegistryRetry:
+        """How long fetching a writer schema is retried through transient registry failures."""
+        return self._pipeline.serde.schema_ids.retry
+
+    @registry_retry.setter
+    def registry_retry(self, retry: RegistryRetry) -> None:
+        self._pipeline.serde.schema_ids.retry = retry

@@ -77,7 +77,7 @@ class SchemaIds:
     ) -> None:
         self._registry = registry
         self._auto_register = auto_register
-        self._retry = retry
+        self.retry = retry
         self._ids: dict[tuple[str, str], int] = {}
         self._writers: dict[int, str] = {}
         self._lock = threading.Lock()
@@ -158,7 +158,7 @@ class SchemaIds:
         SchemaRegistryError it is; every other failure becomes SchemaRegistryUnavailableError."""
         from confluent_kafka.schema_registry.error import SchemaRegistryError
 
-        retry = self._retry
+        retry = self.retry
         deadline = time.monotonic() + retry.deadline
         backoff = retry.initial_backoff
         while True:

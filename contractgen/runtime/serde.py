@@ -18,7 +18,7 @@ from contractgen.runtime.envelope import (
 from contractgen.runtime.envelope_writer import EnvelopeWriter
 from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.model import P
-from contractgen.runtime.registry import RegistryRetry, SchemaIds, SchemaRegistry
+from contractgen.runtime.registry import SchemaIds, SchemaRegistry
 from contractgen.runtime.topic import TopicSpec
 
 
@@ -31,9 +31,8 @@ class TopicSerde(Generic[P]):
         registry: SchemaRegistry,
         *,
         auto_register: bool = False,
-        retry: RegistryRetry = RegistryRetry(),  # noqa: B008 - frozen
     ) -> None:
-        ids = SchemaIds(registry, auto_register=auto_register, retry=retry)
+        ids = SchemaIds(registry, auto_register=auto_register)
         self.spec = spec
         self.schema_ids = ids
         self._value = AvroCodec(ids, spec.value_subject, spec.value_schema, wire_schema)

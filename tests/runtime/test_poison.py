@@ -163,11 +163,9 @@ def test_poison_messages_go_to_the_dlq_and_never_stall_the_partition(
     server.fail_next(registry.get_latest_version(spec.value_subject).schema_id, 2)
     handled: list[str] = []
     recorder = Recorder()
-    retry = RegistryRetry(initial_backoff=0.05, deadline=10)
-    with Consumer(
-        spec, kafka_config, consumer_registry(url), group_id="poison", registry_retry=retry
-    ) as consumer:
+    with Consumer(spec, kafka_config, consumer_registry(url), group_id="poison") as consumer:
         consumer.metrics = recorder
+        consumer.registry_retry = RegistryRetry(initial_backoff=0.05, deadline=10)
         stats = consumer.run(
             lambda event: handled.append(event.payload.order_id),
             max_messages=len(mix.valid) + len(mix.poison),
@@ -202,9 +200,9 @@ def test_poison_messages_async_with_the_same_config(
             kafka_config,  # the sync consumer's librdkafka-style dict, as is
             consumer_registry(url),
             group_id="poison-async",
-            registry_retry=RegistryRetry(initial_backoff=0.05, deadline=10),
         )
         consumer.metrics = recorder
+        consumer.registry_retry = RegistryRetry(initial_backoff=0.05, deadline=10)
         async with consumer:
             return await consumer.run(
                 handle, max_messages=len(mix.valid) + len(mix.poison), idle_timeout=10

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from time import monotonic, perf_counter
-from typing import Any, Generic
+from typing import Any
 
 from contractgen.runtime.aio.client import (
     PRODUCER_DEFAULTS,
@@ -30,10 +30,15 @@ from contractgen.runtime.idempotency import (
     mark_async,
     seen_async,
 )
-from contractgen.runtime.metrics import Metrics
 from contractgen.runtime.model import P
-from contractgen.runtime.pipeline import ConsumedEvent, ConsumerStats, Pipeline, RawMessage
-from contractgen.runtime.registry import RegistryRetry, SchemaRegistry
+from contractgen.runtime.pipeline import (
+    ConsumedEvent,
+    ConsumerStats,
+    Pipeline,
+    PipelineSettings,
+    RawMessage,
+)
+from contractgen.runtime.registry import SchemaRegistry
 from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.topic import TopicSpec
 
@@ -52,7 +57,7 @@ def raw_message(record: Any) -> RawMessage:
     )
 
 
-class AsyncConsumer(AsyncClient, Generic[P]):
+class AsyncConsumer(AsyncClient, PipelineSettings[P]):
     """Consumes one topic's envelopes in a consumer group.
 
     `config` is the sync Consumer's librdkafka-style dict (``{"bootstrap.servers": ...}``, see
@@ -74,10 +79,9 @@ class AsyncConsumer(AsyncClient, Generic[P]):
         idempotency: IdempotencyStore | AsyncIdempotencyStore | None = None,
         batch_size: int = 100,
         poll_timeout: float = 0.5,
-        registry_retry: RegistryRetry = RegistryRetry(),  # noqa: B008 - frozen
     ) -> None:
         self.spec = spec
-        self._pipeline = Pipeline(TopicSerde(spec, registry, retry=registry_retry), dead_letter)
+        self._pipeline = Pipeline(TopicSerde(spec, registry), dead_letter)
         self._store = idempotency
         self._batch_size = batch_size
         self._poll_timeout_ms = int(poll_timeout * 1000)
@@ -115,19 +119,6 @@ class AsyncConsumer(AsyncClient, Generic[P]):
         }
         self._dlq_producer: Any = None
         self._iteration: AsyncGenerator[ConsumedEvent[P], None] | None = None
-
-    @property
-    def stats(self) -> ConsumerStats:
-        return self._pipeline.stats
-
-    @property
-    def metrics(self) -> Metrics | None:
-        """Where counters and commit latency are reported (see contractgen.runtime.metrics)."""
-        return self._pipeline.metrics
-
-    @metrics.setter
-    def metrics(self, hook: Metrics | None) -> None:
-        self._pipeline.metrics = hook
 
     async def start(self) -> None:
         await self._consumer.start()
