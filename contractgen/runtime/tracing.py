@@ -12,6 +12,7 @@ the event (`ConsumedEvent.traceparent`; `trace_carrier` for an OpenTelemetry pro
 import functools
 import importlib
 import random
+import re
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
@@ -20,7 +21,7 @@ TRACEPARENT = "traceparent"
 TRACESTATE = "tracestate"
 _VERSION = "00"
 _SAMPLED = "01"
-_HEX = frozenset("0123456789abcdef")
+_is_hex_trace_id = re.compile("[0-9a-f]{32}").fullmatch
 _INVALID_TRACE_ID = "0" * 32
 
 
@@ -37,15 +38,16 @@ def _current_span_context() -> Any:
     otel = _opentelemetry()
     if otel is None:
         return None
-    context = otel.get_current_span().get_span_context()
+    span = otel.get_current_span()
+    if span is otel.INVALID_SPAN:  # no span current: the common case, answered first
+        return None
+    context = span.get_span_context()
     return context if context.is_valid else None
 
 
 def is_trace_id(text: str | None) -> bool:
     """True for a W3C trace id: 32 lowercase hex digits, not all zero."""
-    return (
-        text is not None and len(text) == 32 and _HEX.issuperset(text) and text != _INVALID_TRACE_ID
-    )
+    return text is not None and _is_hex_trace_id(text) is not None and text != _INVALID_TRACE_ID
 
 
 def outgoing(trace_id: str | None) -> tuple[str | None, str | None]:
