@@ -20,16 +20,23 @@ pytestmark = pytest.mark.kafka
 RESTART_WITHIN = 15
 
 
+def two_messages(
+    registry: SchemaRegistryClient, spec: TopicSpec[Any], config: dict[str, Any]
+) -> None:
+    """ "before" for the worker that stops, "after" for the restarted one (one partition)."""
+    register(registry, spec)
+    with Producer(spec, config, registry) as producer:
+        for order_id in ("before", "after"):
+            producer.send(OrderCancelled(order_id=order_id), key="one")
+
+
 def test_closed_consumer_leaves_and_a_restarted_one_receives_within_seconds(
     registry: SchemaRegistryClient,
     spec: TopicSpec[Any],
     kafka_config: dict[str, Any],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    register(registry, spec)
-    with Producer(spec, kafka_config, registry) as producer:
-        for order_id in ("before", "after"):
-            producer.send(OrderCancelled(order_id=order_id), key="one")
+    two_messages(registry, spec, kafka_config)
     librdkafka = logging.getLogger("librdkafka.test")
     config = {**kafka_config, **CONSUMER_SETTINGS, "debug": "cgrp", "logger": librdkafka}
     handled: list[str] = []
@@ -55,10 +62,7 @@ def test_closed_async_consumer_leaves_and_a_restarted_one_receives_within_second
     kafka_config: dict[str, Any],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    register(registry, spec)
-    with Producer(spec, kafka_config, registry) as producer:
-        for order_id in ("before", "after"):
-            producer.send(OrderCancelled(order_id=order_id), key="one")
+    two_messages(registry, spec, kafka_config)
     config = {**kafka_config, **CONSUMER_SETTINGS}
     handled: list[str] = []
 

@@ -111,15 +111,31 @@ def produce_mix(spec: TopicSpec[Any], config: dict[str, Any], registry: Any) -> 
     return mix
 
 
+Poisoned = tuple[Mix, SchemaRegistryClient, RegistryFront]
+
+
 @pytest.fixture
-def front(schema_registry_url: str) -> Iterator[tuple[str, RegistryFront]]:
-    with registry_front(schema_registry_url, {i: body for i, (body, _) in SERVED.items()}) as f:
-        yield f
+def poisoned(
+    registry: SchemaRegistryClient,
+    spec: TopicSpec[Any],
+    kafka_config: dict[str, Any],
+    schema_registry_url: str,
+) -> Iterator[Poisoned]:
+    """The mix on the topic, and a registry client for the consumer that reaches the registry
+    through the front; the topic's own schema fetch answers 503 twice first."""
+    register(registry, spec)
+    mix = produce_mix(spec, kafka_config, registry)
+    served = {schema_id: body for schema_id, (body, _) in SERVED.items()}
+    with registry_front(schema_registry_url, served) as (url, front):
+        front.fail_next(registry.get_latest_version(spec.value_subject).schema_id, 2)
+        # the client's own retries off, so the runtime's retries are what the test sees
+        yield mix, SchemaRegistryClient({"url": url, "max.retries": 0}), front
 
 
-def consumer_registry(url: str) -> SchemaRegistryClient:
-    # the client's own retries off, so the runtime's retries are what the test sees
-    return SchemaRegistryClient({"url": url, "max.retries": 0})
+def observed(consumer: Consumer[Any] | AsyncConsumer[Any]) -> Recorder:
+    consumer.metrics = recorder = Recorder()
+    consumer.registry_retry = RegistryRetry(initial_backoff=0.05, deadline=10)
+    return recorder
 
 
 def check(
@@ -152,20 +168,12 @@ def check(
 
 
 def test_poison_messages_go_to_the_dlq_and_never_stall_the_partition(
-    registry: SchemaRegistryClient,
-    spec: TopicSpec[Any],
-    kafka_config: dict[str, Any],
-    front: tuple[str, RegistryFront],
+    spec: TopicSpec[Any], kafka_config: dict[str, Any], poisoned: Poisoned
 ) -> None:
-    register(registry, spec)
-    mix = produce_mix(spec, kafka_config, registry)
-    url, server = front
-    server.fail_next(registry.get_latest_version(spec.value_subject).schema_id, 2)
+    mix, registry, front = poisoned
     handled: list[str] = []
-    recorder = Recorder()
-    with Consumer(spec, kafka_config, consumer_registry(url), group_id="poison") as consumer:
-        consumer.metrics = recorder
-        consumer.registry_retry = RegistryRetry(initial_backoff=0.05, deadline=10)
+    with Consumer(spec, kafka_config, registry, group_id="poison") as consumer:
+        recorder = observed(consumer)
         stats = consumer.run(
             lambda event: handled.append(event.payload.order_id),
             max_messages=len(mix.valid) + len(mix.poison),
@@ -175,40 +183,29 @@ def test_poison_messages_go_to_the_dlq_and_never_stall_the_partition(
         spec, kafka_config, group="poison", mix=mix, handled=handled, stats=stats, recorder=recorder
     )
     # a schema that can never be read is asked for once, whatever the number of its messages
-    assert Counter(server.fetches)[900001] == 1
+    assert Counter(front.fetches)[900001] == 1
 
 
 def test_poison_messages_async_with_the_same_config(
-    registry: SchemaRegistryClient,
-    spec: TopicSpec[Any],
-    kafka_config: dict[str, Any],
-    front: tuple[str, RegistryFront],
+    spec: TopicSpec[Any], kafka_config: dict[str, Any], poisoned: Poisoned
 ) -> None:
-    register(registry, spec)
-    mix = produce_mix(spec, kafka_config, registry)
-    url, server = front
-    server.fail_next(registry.get_latest_version(spec.value_subject).schema_id, 2)
+    mix, registry, _ = poisoned
     handled: list[str] = []
-    recorder = Recorder()
 
     async def handle(event: ConsumedEvent[Any]) -> None:
         handled.append(event.payload.order_id)
 
-    async def consume() -> ConsumerStats:
-        consumer = AsyncConsumer(
-            spec,
-            kafka_config,  # the sync consumer's librdkafka-style dict, as is
-            consumer_registry(url),
-            group_id="poison-async",
-        )
-        consumer.metrics = recorder
-        consumer.registry_retry = RegistryRetry(initial_backoff=0.05, deadline=10)
+    async def consume() -> tuple[ConsumerStats, Recorder]:
+        # the sync consumer's librdkafka-style dict, as is
+        consumer = AsyncConsumer(spec, kafka_config, registry, group_id="poison-async")
+        recorder = observed(consumer)
         async with consumer:
-            return await consumer.run(
+            stats = await consumer.run(
                 handle, max_messages=len(mix.valid) + len(mix.poison), idle_timeout=10
             )
+        return stats, recorder
 
-    stats = asyncio.run(consume())
+    stats, recorder = asyncio.run(consume())
     check(
         spec,
         kafka_config,
