@@ -35,7 +35,8 @@ class SchemaNotRegisteredError(LookupError):
 class SchemaRegistryUnavailableError(ConnectionError):
     """The schema registry could not be reached or refused the request (anything but a 404).
 
-    Never a reason to dead-letter a message: consumers stop, and nothing unhandled is committed.
+    Never a reason to dead-letter a message: consumers retry transient failures for a while
+    (`RegistryRetry`), then stop, and nothing unhandled is committed.
     """
 
 
