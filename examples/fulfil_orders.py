@@ -30,7 +30,13 @@ def handle(event: ConsumedEvent[OrdersEvent]) -> None:
 
 def main() -> None:
     registry = SchemaRegistryClient({"url": os.environ["SCHEMA_REGISTRY_URL"]})
-    config = {"bootstrap.servers": os.environ["KAFKA_BOOTSTRAP_SERVERS"]}
+    config = {
+        "bootstrap.servers": os.environ["KAFKA_BOOTSTRAP_SERVERS"],
+        # A restarted worker joins once the group gives up on its previous member; keep that
+        # short (the dev cluster's recommended settings, contractgen.dev.CONSUMER_SETTINGS).
+        "session.timeout.ms": 6000,
+        "heartbeat.interval.ms": 2000,
+    }
     with OrdersConsumer(
         config,
         registry,

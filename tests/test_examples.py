@@ -53,7 +53,7 @@ def test_the_producer_and_the_worker_examples_run_as_written(
         "reserve stock for order-2: 1 line(s), 19.98 EUR",
         "reserve stock for order-3: 1 line(s), 29.97 EUR",
     ]
-    assert "ConsumerStats(handled=3, duplicates=0, dead_lettered=0)" in handled
+    assert "ConsumerStats(handled=3, duplicates=0, dead_lettered=0," in handled
 
     again = example("fulfil_orders", {**dev_environment, "IDLE_TIMEOUT": "8"})
     assert "handled=0" in again  # committed: the group does not see them twice

@@ -1,5 +1,5 @@
 """Local development infrastructure: an in-process Kafka cluster (and its pytest fixtures)."""
 
-from contractgen.dev.mock_cluster import MockKafkaCluster
+from contractgen.dev.mock_cluster import CONSUMER_SETTINGS, MockKafkaCluster
 
-__all__ = ["MockKafkaCluster"]
+__all__ = ["CONSUMER_SETTINGS", "MockKafkaCluster"]

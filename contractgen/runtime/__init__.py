@@ -15,6 +15,7 @@ from contractgen.runtime.errors import (
     DeliveryError,
     DeserializationError,
     FramingError,
+    Reason,
     SchemaNotRegisteredError,
     SchemaRegistryUnavailableError,
 )
@@ -24,10 +25,11 @@ from contractgen.runtime.idempotency import (
     InMemoryIdempotencyStore,
 )
 from contractgen.runtime.lag import PartitionLag, consumer_lag
+from contractgen.runtime.metrics import Metrics
 from contractgen.runtime.model import AvroModel
 from contractgen.runtime.pipeline import ConsumedEvent, ConsumerStats
 from contractgen.runtime.producer import DeliveryReport, Producer
-from contractgen.runtime.registry import SchemaRegistry
+from contractgen.runtime.registry import RegistryRetry, SchemaRegistry
 from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.topic import TopicSpec
 
@@ -50,8 +52,11 @@ __all__ = [
     "FramingError",
     "IdempotencyStore",
     "InMemoryIdempotencyStore",
+    "Metrics",
     "PartitionLag",
     "Producer",
+    "Reason",
+    "RegistryRetry",
     "SchemaNotRegisteredError",
     "SchemaRegistry",
     "SchemaRegistryUnavailableError",

@@ -14,7 +14,7 @@ from typing import Any
 import fastavro
 from fastavro.types import Schema as ParsedSchema
 
-from contractgen.runtime.errors import DeserializationError
+from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.framing import HEADER_SIZE, frame_header, peek_schema_id, schema_id_of
 from contractgen.runtime.registry import SchemaIds
 
@@ -45,6 +45,10 @@ class AvroCodec:
         self._schema = parse(schema_str, adapt)
         self._header: bytes | None = None
         self._writers: dict[int, ParsedSchema] = {}
+        # ids whose writer schema can never be read (ids are immutable: wrong type, unparseable):
+        # later messages naming one fail at once instead of asking the registry again. A 404 is
+        # not kept, as a registry replica may not have seen a new schema yet.
+        self._unreadable: dict[int, DeserializationError] = {}
 
     @property
     def header(self) -> bytes:
@@ -62,7 +66,11 @@ class AvroCodec:
     def needs_lookup(self, data: bytes | None) -> bool:
         """True when decoding `data` would fetch its writer's schema from the registry."""
         schema_id = peek_schema_id(data)
-        return schema_id is not None and schema_id not in self._writers
+        return (
+            schema_id is not None
+            and schema_id not in self._writers
+            and schema_id not in self._unreadable
+        )
 
     def decode(self, data: bytes) -> tuple[int, Any]:
         """The schema id and the datum, resolved onto this codec's schema."""
@@ -83,8 +91,23 @@ class AvroCodec:
         return schema_id, datum
 
     def _writer_schema(self, schema_id: int) -> ParsedSchema:
-        text = self._ids.schema_for(schema_id)
-        writer = self._schema if text == self._schema_str else parse(text, self._adapt)
+        unreadable = self._unreadable.get(schema_id)
+        if unreadable is not None:
+            raise DeserializationError(str(unreadable), reason=unreadable.reason)
+        try:
+            text = self._ids.schema_for(schema_id)
+            try:
+                writer = self._schema if text == self._schema_str else parse(text, self._adapt)
+            except Exception as exc:  # JSONDecodeError, fastavro's SchemaParseException...
+                raise DeserializationError(
+                    f"the writer schema of {self._subject} schema id {schema_id} is not valid "
+                    f"Avro: {type(exc).__name__}: {exc}",
+                    reason=Reason.SCHEMA_INVALID,
+                ) from exc
+        except DeserializationError as exc:
+            if exc.reason is not Reason.SCHEMA_NOT_FOUND:
+                self._unreadable[schema_id] = exc
+            raise
         if writer is not self._schema and writer == self._schema:
             writer = self._schema
         self._writers[schema_id] = writer

@@ -8,9 +8,9 @@ tail of the last batch is redelivered; an idempotency store skips what was alrea
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from time import monotonic
+from time import monotonic, perf_counter
 from types import TracebackType
-from typing import Any, Generic, Self
+from typing import Any, Self
 
 import confluent_kafka
 
@@ -19,10 +19,17 @@ from contractgen.runtime.dead_letter import (
     FailedMessage,
     dead_letter_write_error,
 )
+from contractgen.runtime.errors import Reason
 from contractgen.runtime.headers import received_headers
 from contractgen.runtime.idempotency import IdempotencyStore
 from contractgen.runtime.model import P
-from contractgen.runtime.pipeline import ConsumedEvent, ConsumerStats, Pipeline, RawMessage
+from contractgen.runtime.pipeline import (
+    ConsumedEvent,
+    ConsumerStats,
+    Pipeline,
+    PipelineSettings,
+    RawMessage,
+)
 from contractgen.runtime.producer import PRODUCER_DEFAULTS
 from contractgen.runtime.registry import SchemaRegistry
 from contractgen.runtime.serde import TopicSerde
@@ -62,7 +69,7 @@ def raw_message(msg: confluent_kafka.Message) -> RawMessage:
     )
 
 
-class Consumer(Generic[P]):
+class Consumer(PipelineSettings[P]):
     """Consumes one topic's envelopes in a consumer group and hands them to a handler."""
 
     def __init__(
@@ -103,10 +110,6 @@ class Consumer(Generic[P]):
             "message.timeout.ms": int((dead_letter.timeout if dead_letter else 30) * 1000),
             **(dead_letter.producer_config if dead_letter else {}),
         }
-
-    @property
-    def stats(self) -> ConsumerStats:
-        return self._pipeline.stats
 
     def run(
         self,
@@ -165,7 +168,7 @@ class Consumer(Generic[P]):
         event = pipeline.decode(raw)
         if isinstance(event, FailedMessage):
             self._dead_letter(event)
-            pipeline.dead_lettered()
+            pipeline.dead_lettered(event)
             return
         event_id = event.envelope.event_id
         if store is not None and store.seen(event_id):
@@ -174,8 +177,9 @@ class Consumer(Generic[P]):
         try:
             handler(event)
         except Exception as exc:
-            self._dead_letter(raw.failed(exc, event.schema_id))
-            pipeline.dead_lettered()
+            failed = raw.failed(exc, event.schema_id, Reason.HANDLER, event_id)
+            self._dead_letter(failed)
+            pipeline.dead_lettered(failed)
         else:
             if store is not None:
                 store.mark(event_id)
@@ -209,11 +213,13 @@ class Consumer(Generic[P]):
         offsets = {(m.topic, m.partition): m.offset + 1 for m in handled}
         if not offsets:
             return True
+        started = perf_counter()
         try:
             self._consumer.commit(
                 offsets=[confluent_kafka.TopicPartition(t, p, o) for (t, p), o in offsets.items()],
                 asynchronous=False,
             )
+            self._pipeline.committed(perf_counter() - started)
         except confluent_kafka.KafkaException as exc:
             error = exc.args[0] if exc.args else None
             if (

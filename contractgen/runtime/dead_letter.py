@@ -6,20 +6,31 @@ recent messages failed (the idea of getsentry/arroyo's DlqLimit, counted per con
 """
 
 import collections
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
-from contractgen.runtime.errors import DeadLetterLimitExceeded, DeadLetterWriteError
+from contractgen.runtime.errors import DeadLetterLimitExceeded, DeadLetterWriteError, Reason
 
 HEADER_PREFIX = "contractgen.dlq."
+REASON = HEADER_PREFIX + "reason"
+"""One of `Reason`'s values: handler-error, schema-not-found, schema-type, ..."""
 ERROR_TYPE = HEADER_PREFIX + "error.type"
 ERROR_MESSAGE = HEADER_PREFIX + "error.message"
+ERROR_STACKTRACE = HEADER_PREFIX + "error.stacktrace"
+"""The formatted traceback, as Kafka Connect's `__connect.errors.exception.stacktrace`."""
+EVENT_ID = HEADER_PREFIX + "event.id"
 ORIGINAL_TOPIC = HEADER_PREFIX + "original.topic"
 ORIGINAL_PARTITION = HEADER_PREFIX + "original.partition"
 ORIGINAL_OFFSET = HEADER_PREFIX + "original.offset"
 ORIGINAL_TIMESTAMP = HEADER_PREFIX + "original.timestamp"
 SCHEMA_ID = HEADER_PREFIX + "schema.id"
+MAX_MESSAGE = 4000
+MAX_STACKTRACE = 8000
+"""Characters of traceback kept (its end: the raising frame and the exception); brokers limit
+the whole record's size, so one deep stack must not make the DLQ write fail."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,12 +87,17 @@ class FailedMessage:
     timestamp: int | None
     schema_id: int | None
     error: BaseException
+    reason: Reason
+    event_id: UUID | None = None
+    """Known when the message decoded (the handler failed)."""
 
     def dead_letter_headers(self) -> list[tuple[str, bytes]]:
         """The original headers followed by the error and provenance headers."""
         extra = {
+            REASON: self.reason.value,
             ERROR_TYPE: type(self.error).__qualname__,
-            ERROR_MESSAGE: str(self.error)[:4000],
+            ERROR_MESSAGE: str(self.error)[:MAX_MESSAGE],
+            ERROR_STACKTRACE: stack_trace(self.error),
             ORIGINAL_TOPIC: self.topic,
             ORIGINAL_PARTITION: str(self.partition),
             ORIGINAL_OFFSET: str(self.offset),
@@ -90,7 +106,19 @@ class FailedMessage:
             extra[ORIGINAL_TIMESTAMP] = str(self.timestamp)
         if self.schema_id is not None:
             extra[SCHEMA_ID] = str(self.schema_id)
+        if self.event_id is not None:
+            extra[EVENT_ID] = str(self.event_id)
         return [*self.headers, *((name, text.encode()) for name, text in extra.items())]
+
+
+def stack_trace(error: BaseException, limit: int = MAX_STACKTRACE) -> str:
+    """`error`'s traceback as Python prints it (with its causes), cut to its last `limit`
+    characters."""
+    text = "".join(traceback.format_exception(error))
+    if len(text) <= limit:
+        return text
+    marker = f"... ({len(text) - limit} characters cut)\n"
+    return marker + text[len(text) - limit + len(marker) :]
 
 
 class DeadLetterLimiter:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic
 from uuid import UUID, SafeUUID
 
-from contractgen.runtime.errors import DeserializationError
+from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.model import AvroModel, P
 
 ENVELOPE_FIELDS = (
@@ -95,7 +95,8 @@ def envelope_from_avro(
     if event_class is None:
         raise DeserializationError(
             f"payload record {name!r} is not one of this topic's events ({', '.join(events)}): "
-            "regenerate the code from the current contracts"
+            "regenerate the code from the current contracts",
+            reason=Reason.NOT_AN_EVENT,
         )
     envelope: Envelope[Any] = _new(Envelope)
     _set_event_id(envelope, _uuid(datum["event_id"]))

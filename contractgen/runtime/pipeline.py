@@ -6,15 +6,21 @@ live here once.
 """
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic
+from uuid import UUID
 
+from contractgen.runtime import metrics as m
 from contractgen.runtime.dead_letter import DeadLetterLimiter, DeadLetterPolicy, FailedMessage
 from contractgen.runtime.envelope import Envelope
-from contractgen.runtime.errors import DeserializationError, FramingError
+from contractgen.runtime.errors import DeserializationError, FramingError, Reason
 from contractgen.runtime.framing import peek_schema_id
+from contractgen.runtime.metrics import Metrics
 from contractgen.runtime.model import P
+from contractgen.runtime.registry import RegistryRetry
 from contractgen.runtime.serde import TopicSerde
+from contractgen.runtime.tracing import TRACEPARENT, TRACESTATE, header_value
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +37,13 @@ class RawMessage:
     headers: list[tuple[str, bytes]]
     timestamp: int | None
 
-    def failed(self, error: BaseException, schema_id: int | None) -> FailedMessage:
+    def failed(
+        self,
+        error: BaseException,
+        schema_id: int | None,
+        reason: Reason,
+        event_id: UUID | None = None,
+    ) -> FailedMessage:
         return FailedMessage(
             topic=self.topic,
             partition=self.partition,
@@ -42,6 +54,8 @@ class RawMessage:
             timestamp=self.timestamp,
             schema_id=schema_id,
             error=error,
+            reason=reason,
+            event_id=event_id,
         )
 
 
@@ -63,12 +77,30 @@ class ConsumedEvent(Generic[P]):
     def payload(self) -> P:
         return self.envelope.payload
 
+    @property
+    def traceparent(self) -> str | None:
+        """The record's W3C `traceparent` header, if it has one."""
+        return header_value(self.headers, TRACEPARENT)
+
+    @property
+    def trace_carrier(self) -> dict[str, str]:
+        """The W3C trace context headers, for an OpenTelemetry propagator:
+        ``opentelemetry.propagate.extract(event.trace_carrier)``."""
+        carrier = {}
+        for name in (TRACEPARENT, TRACESTATE):
+            value = header_value(self.headers, name)
+            if value is not None:
+                carrier[name] = value
+        return carrier
+
 
 @dataclass(slots=True)
 class ConsumerStats:
     handled: int = 0
     duplicates: int = 0
     dead_lettered: int = 0
+    decode_failures: int = 0
+    registry_retries: int = 0
 
 
 class Pipeline(Generic[P]):
@@ -84,6 +116,9 @@ class Pipeline(Generic[P]):
         )
         self.stats = ConsumerStats()
         self._limiter = None if dead_letter is None else DeadLetterLimiter(dead_letter)
+        self.metrics: Metrics | None = None
+        self.labels: Mapping[str, str] = {"topic": serde.spec.name}
+        serde.schema_ids.on_retry = self._registry_retried
 
     def decode(self, raw: RawMessage) -> ConsumedEvent[P] | FailedMessage:
         """The event, or the failure to route to the DLQ when the bytes can't be read."""
@@ -92,7 +127,11 @@ class Pipeline(Generic[P]):
             schema_id, envelope = self.serde.deserialize_value(value)
             key = self.serde.deserialize_key(raw.key)
         except (FramingError, DeserializationError) as exc:
-            return raw.failed(exc, peek_schema_id(value))
+            reason = exc.reason if isinstance(exc, DeserializationError) else Reason.NOT_FRAMED
+            self.stats.decode_failures += 1
+            if self.metrics is not None:
+                self.metrics.count(m.DECODE_FAILURES, 1, self._with_reason(reason))
+            return raw.failed(exc, peek_schema_id(value), reason)
         return ConsumedEvent(
             envelope=envelope,
             key=key,
@@ -110,30 +149,82 @@ class Pipeline(Generic[P]):
 
     def skipped_duplicate(self) -> None:
         self.stats.duplicates += 1
+        if self.metrics is not None:
+            self.metrics.count(m.DUPLICATES, 1, self.labels)
 
     def succeeded(self) -> None:
         """Count a handled event; call after the idempotency store marked it."""
         self.stats.handled += 1
         if self._limiter is not None:
             self._limiter.succeeded()
+        if self.metrics is not None:
+            self.metrics.count(m.HANDLED, 1, self.labels)
+
+    def committed(self, seconds: float) -> None:
+        if self.metrics is not None:
+            self.metrics.observe(m.COMMIT_SECONDS, seconds, self.labels)
+
+    def _registry_retried(self) -> None:
+        self.stats.registry_retries += 1
+        if self.metrics is not None:
+            self.metrics.count(m.REGISTRY_RETRIES, 1, self.labels)
+
+    def _with_reason(self, reason: Reason) -> dict[str, str]:
+        return {**self.labels, "reason": reason.value}
 
     def reject(self, failed: FailedMessage) -> str:
         """The DLQ topic to write `failed` to; re-raises when there is no DLQ or a limit passed."""
         if self._limiter is None or self.dead_letter_topic is None:
             raise failed.error
         self._limiter.failed(failed)
+        # a handler's failure is a bug to find: log its traceback (once: here, not when it is
+        # written); a decoding failure's reason and message say all there is
         log.warning(
-            "%s[%d] offset %d goes to %s: %s: %s",
+            "%s[%d] offset %d%s goes to %s (%s): %s: %s",
             failed.topic,
             failed.partition,
             failed.offset,
+            "" if failed.event_id is None else f" (event {failed.event_id})",
             self.dead_letter_topic,
+            failed.reason.value,
             type(failed.error).__qualname__,
             failed.error,
+            exc_info=failed.error if failed.reason is Reason.HANDLER else None,
         )
         return self.dead_letter_topic
 
-    def dead_lettered(self) -> None:
+    def dead_lettered(self, failed: FailedMessage) -> None:
         """Count a message written to the dead-letter topic. Its event id is not marked as
         handled, so replaying the dead-letter topic reaches the handler again."""
         self.stats.dead_lettered += 1
+        if self.metrics is not None:
+            self.metrics.count(m.DEAD_LETTERED, 1, self._with_reason(failed.reason))
+
+
+class PipelineSettings(Generic[P]):
+    """What both consumers expose of their pipeline: counts and the settings made after
+    construction (generated subclasses repeat only the constructor's arguments)."""
+
+    _pipeline: Pipeline[P]
+
+    @property
+    def stats(self) -> ConsumerStats:
+        return self._pipeline.stats
+
+    @property
+    def metrics(self) -> Metrics | None:
+        """Where counters and commit latency are reported (see contractgen.runtime.metrics)."""
+        return self._pipeline.metrics
+
+    @metrics.setter
+    def metrics(self, hook: Metrics | None) -> None:
+        self._pipeline.metrics = hook
+
+    @property
+    def registry_retry(self) -> RegistryRetry:
+        """How long fetching a writer schema is retried through transient registry failures."""
+        return self._pipeline.serde.schema_ids.retry
+
+    @registry_retry.setter
+    def registry_retry(self, retry: RegistryRetry) -> None:
+        self._pipeline.serde.schema_ids.retry = retry

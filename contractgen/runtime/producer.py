@@ -12,13 +12,16 @@ from uuid import UUID, uuid4
 
 import confluent_kafka
 
+from contractgen.runtime import metrics as m
 from contractgen.runtime.envelope import Envelope
 from contractgen.runtime.errors import DeliveryError
 from contractgen.runtime.headers import HeadersArg, normalize_headers
+from contractgen.runtime.metrics import Metrics
 from contractgen.runtime.model import P
 from contractgen.runtime.registry import SchemaRegistry
 from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.topic import TopicSpec
+from contractgen.runtime.tracing import outgoing, with_traceparent
 
 PRODUCER_DEFAULTS: Mapping[str, Any] = {
     "enable.idempotence": True,
@@ -81,6 +84,9 @@ class Producer(Generic[P]):
         self._serde.resolve_ids()
         self._name = producer_name or str(config.get("client.id", "contractgen"))
         self._producer = confluent_kafka.Producer({**PRODUCER_DEFAULTS, **config})
+        self.metrics: Metrics | None = None
+        """Where delivery counts are reported (see contractgen.runtime.metrics)."""
+        self._labels = {"topic": spec.name}
         self._closed = threading.Event()
         # the thread gets the client, not self, so an unclosed Producer can still be collected
         self._poller = threading.Thread(
@@ -103,9 +109,12 @@ class Producer(Generic[P]):
         trace_id: str | None = None,
         on_delivery: Callable[[DeliveryReport | DeliveryError], None] | None = None,
     ) -> "Future[DeliveryReport]":
-        """Wrap `event` in a new envelope and produce it; key from the key field unless given."""
+        """Wrap `event` in a new envelope and produce it; key from the key field unless given.
+
+        The record gets a W3C `traceparent` header (see contractgen.runtime.tracing)."""
+        trace_id, traceparent = outgoing(trace_id)
         envelope = new_envelope(event, self._name, correlation_id, trace_id)
-        return self.send_envelope(envelope, key=key, headers=headers, on_delivery=on_delivery)
+        return self._send(envelope, key, headers, on_delivery, traceparent)
 
     def send_envelope(
         self,
@@ -116,6 +125,16 @@ class Producer(Generic[P]):
         on_delivery: Callable[[DeliveryReport | DeliveryError], None] | None = None,
     ) -> "Future[DeliveryReport]":
         """Produce a ready envelope (e.g. one being re-published with its original event id)."""
+        return self._send(envelope, key, headers, on_delivery, outgoing(envelope.trace_id)[1])
+
+    def _send(
+        self,
+        envelope: Envelope[P],
+        key: object,
+        headers: HeadersArg,
+        on_delivery: Callable[[DeliveryReport | DeliveryError], None] | None,
+        traceparent: str | None,
+    ) -> "Future[DeliveryReport]":
         if self._closed.is_set():
             raise RuntimeError(f"the producer of {self.spec.name} is closed")
         value = self._serde.serialize_value(envelope)
@@ -125,9 +144,12 @@ class Producer(Generic[P]):
 
         def delivered(err: confluent_kafka.KafkaError | None, msg: confluent_kafka.Message) -> None:
             outcome: DeliveryReport | DeliveryError
+            metrics = self.metrics
             if err is not None:
                 outcome = DeliveryError(f"event {event_id} to {self.spec.name} failed: {err}")
                 future.set_exception(outcome)
+                if metrics is not None:
+                    metrics.count(m.PRODUCE_ERRORS, 1, self._labels)
             else:
                 partition, offset = msg.partition(), msg.offset()
                 assert partition is not None and offset is not None  # set on every delivery
@@ -140,10 +162,14 @@ class Producer(Generic[P]):
                     timestamp=None if ts_type == confluent_kafka.TIMESTAMP_NOT_AVAILABLE else ts,
                 )
                 future.set_result(outcome)
+                if metrics is not None:
+                    metrics.count(m.PRODUCED, 1, self._labels)
             if on_delivery is not None:
                 on_delivery(outcome)
 
-        produce_headers: list[tuple[str, str | bytes | None]] = [*normalize_headers(headers)]
+        produce_headers: list[tuple[str, str | bytes | None]] = [
+            *with_traceparent(normalize_headers(headers), traceparent)
+        ]
         while True:
             try:
                 self._producer.produce(

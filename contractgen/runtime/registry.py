@@ -6,10 +6,14 @@ and schema, and per id, so steady-state produce and consume never touch the regi
 """
 
 import threading
-from typing import TYPE_CHECKING, Any, Protocol
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from contractgen.runtime.errors import (
     DeserializationError,
+    Reason,
     SchemaNotRegisteredError,
     SchemaRegistryUnavailableError,
 )
@@ -18,14 +22,18 @@ if TYPE_CHECKING:
     from confluent_kafka.schema_registry import Schema
 
 _NOT_FOUND = 404
+# worth asking again: request timeout, rate limit, server errors (as Confluent's own client retries)
+_TRANSIENT_STATUS = frozenset({408, 429})
+_T = TypeVar("_T")
 
 
 class SchemaRegistry(Protocol):
     """The part of confluent-kafka's SchemaRegistryClient the runtime uses.
 
     Like that client, an implementation reports a missing subject, schema or id by raising
-    confluent_kafka.schema_registry.error.SchemaRegistryError with http_status_code 404; any other
-    error is reported as SchemaRegistryUnavailableError.
+    confluent_kafka.schema_registry.error.SchemaRegistryError with http_status_code 404. Errors
+    with status 408, 429 or 5xx and exceptions of other types (connection refused, timeout) are
+    transient and retried (`RegistryRetry`); any other status stops the client.
     """
 
     def lookup_schema(self, subject_name: str, schema: "Schema") -> Any:
@@ -37,6 +45,21 @@ class SchemaRegistry(Protocol):
     def register_schema(self, subject_name: str, schema: "Schema") -> int: ...
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegistryRetry:
+    """How long a consumer retries fetching a writer schema that failed transiently, with
+    exponential backoff.
+
+    After `deadline` seconds the call raises SchemaRegistryUnavailableError: a consumer stops
+    without committing the message (it is not dead-lettered: a registry outage is no fault of the
+    message). Keep `deadline` well under the consumer's max.poll.interval.ms.
+    """
+
+    initial_backoff: float = 0.1
+    max_backoff: float = 5.0
+    deadline: float = 60.0
+
+
 class SchemaIds:
     """Schema id resolution with a per-(subject, schema) cache.
 
@@ -45,15 +68,25 @@ class SchemaIds:
     a development convenience.
     """
 
-    def __init__(self, registry: SchemaRegistry, *, auto_register: bool = False) -> None:
+    def __init__(
+        self,
+        registry: SchemaRegistry,
+        *,
+        auto_register: bool = False,
+        retry: RegistryRetry = RegistryRetry(),
+    ) -> None:
         self._registry = registry
         self._auto_register = auto_register
+        self.retry = retry
         self._ids: dict[tuple[str, str], int] = {}
         self._writers: dict[int, str] = {}
         self._lock = threading.Lock()
+        self.on_retry: Callable[[], None] | None = None
+        """Called before each retry of a writer-schema fetch (metrics)."""
 
     def id_for(self, subject: str, schema_str: str) -> int:
-        """The registry id of `schema_str` under `subject`."""
+        """The registry id of `schema_str` under `subject`. Not retried: a producer starting
+        while the registry is unreachable fails at once, saying so."""
         cached = self._ids.get((subject, schema_str))
         if cached is not None:
             return cached
@@ -87,31 +120,66 @@ class SchemaIds:
             return schema_id
 
     def schema_for(self, schema_id: int) -> str:
-        """The schema text stored under `schema_id`."""
+        """The Avro schema text stored under `schema_id`; DeserializationError (with its reason)
+        when the registry has no such id or holds something the runtime cannot read with."""
         cached = self._writers.get(schema_id)
-        if cached is None:
-            from confluent_kafka.schema_registry.error import SchemaRegistryError
+        if cached is not None:
+            return cached
+        from confluent_kafka.schema_registry.error import SchemaRegistryError
 
-            try:
-                schema = self._registry.get_schema(schema_id)
-            except SchemaRegistryError as exc:
-                # only a missing id makes the message undecodable; outages must stop the consumer
-                if exc.http_status_code != _NOT_FOUND:
-                    raise _unavailable(f"fetching schema id {schema_id}", exc) from exc
-                raise DeserializationError(
-                    f"schema id {schema_id} is not in the schema registry this client uses: the "
-                    "message was written against another registry (check the registry URL), or "
-                    "the schema was deleted"
-                ) from exc
-            except Exception as exc:  # the HTTP client's own: connection refused, timeout, TLS...
-                raise _unavailable(f"fetching schema id {schema_id}", exc) from exc
-            if schema.references:
-                raise DeserializationError(
-                    f"schema id {schema_id} uses schema references, which the runtime does not "
-                    "resolve: producers must register self-contained schemas"
-                )
-            cached = self._writers[schema_id] = str(schema.schema_str)
+        doing = f"fetching schema id {schema_id}"
+        try:
+            schema = self._call(doing, lambda: self._registry.get_schema(schema_id))
+        except SchemaRegistryError as exc:  # a 404: only a missing id makes a message undecodable
+            raise DeserializationError(
+                f"schema id {schema_id} is not in the schema registry this client uses: the "
+                "message was written against another registry (check the registry URL), or "
+                "the schema was deleted",
+                reason=Reason.SCHEMA_NOT_FOUND,
+            ) from exc
+        schema_type = (getattr(schema, "schema_type", None) or "AVRO").upper()
+        if schema_type != "AVRO":
+            raise DeserializationError(
+                f"schema id {schema_id} is a {schema_type} schema, not Avro: the message was "
+                "written by a producer of another format to this topic",
+                reason=Reason.SCHEMA_TYPE,
+            )
+        if schema.references:
+            raise DeserializationError(
+                f"schema id {schema_id} uses schema references, which the runtime does not "
+                "resolve: producers must register self-contained schemas",
+                reason=Reason.SCHEMA_REFERENCES,
+            )
+        cached = self._writers[schema_id] = str(schema.schema_str)
         return cached
+
+    def _call(self, doing: str, call: Callable[[], _T]) -> _T:
+        """`call()`, retried with backoff while it fails transiently. A 404 is re-raised as the
+        SchemaRegistryError it is; every other failure becomes SchemaRegistryUnavailableError."""
+        from confluent_kafka.schema_registry.error import SchemaRegistryError
+
+        retry = self.retry
+        deadline = time.monotonic() + retry.deadline
+        backoff = retry.initial_backoff
+        while True:
+            try:
+                return call()
+            except SchemaRegistryError as exc:
+                status = exc.http_status_code
+                if status == _NOT_FOUND:
+                    raise
+                if status not in _TRANSIENT_STATUS and status < 500:  # 401, 403, 422...
+                    raise _unavailable(doing, exc) from exc
+                failure: Exception = exc
+            except Exception as exc:  # the HTTP client's own: connection refused, timeout, TLS...
+                failure = exc
+            if time.monotonic() + backoff > deadline:
+                doing = f"{doing} (retried for {retry.deadline:g}s)"
+                raise _unavailable(doing, failure) from failure
+            if self.on_retry is not None:
+                self.on_retry()
+            time.sleep(backoff)
+            backoff = min(backoff * 2, retry.max_backoff)
 
 
 def _unavailable(doing: str, exc: BaseException) -> SchemaRegistryUnavailableError:

@@ -16,7 +16,7 @@ from contractgen.runtime.envelope import (
     wire_schema,
 )
 from contractgen.runtime.envelope_writer import EnvelopeWriter
-from contractgen.runtime.errors import DeserializationError
+from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.model import P
 from contractgen.runtime.registry import SchemaIds, SchemaRegistry
 from contractgen.runtime.topic import TopicSpec
@@ -26,10 +26,15 @@ class TopicSerde(Generic[P]):
     """Serializes envelopes and keys of one topic in the Schema Registry wire format."""
 
     def __init__(
-        self, spec: TopicSpec[P], registry: SchemaRegistry, *, auto_register: bool = False
+        self,
+        spec: TopicSpec[P],
+        registry: SchemaRegistry,
+        *,
+        auto_register: bool = False,
     ) -> None:
         ids = SchemaIds(registry, auto_register=auto_register)
         self.spec = spec
+        self.schema_ids = ids
         self._value = AvroCodec(ids, spec.value_subject, spec.value_schema, wire_schema)
         self._key = AvroCodec(ids, spec.key_subject, spec.key_schema)
         self._envelope_writer = EnvelopeWriter.for_schema(json.loads(spec.value_schema))
@@ -55,7 +60,8 @@ class TopicSerde(Generic[P]):
             if isinstance(exc, DeserializationError):
                 raise
             raise DeserializationError(
-                f"schema id {schema_id} decoded, but not into {self.spec.name}'s envelope: {exc!r}"
+                f"schema id {schema_id} decoded, but not into {self.spec.name}'s envelope: {exc!r}",
+                reason=Reason.NOT_AN_EVENT,
             ) from exc
         return schema_id, envelope
 

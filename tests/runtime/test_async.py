@@ -164,6 +164,10 @@ async def test_failures_go_to_dead_letter_topic_then_commit(
     assert headers[dlq.ORIGINAL_OFFSET] == str(reports[1].offset).encode()
     assert headers[dlq.ORIGINAL_TIMESTAMP] == str(original.timestamp()[1]).encode()
     assert headers[dlq.SCHEMA_ID] == b"1" and headers["origin"] == b"aio"
+    assert headers[dlq.REASON] == b"handler-error"
+    assert headers[dlq.EVENT_ID] == str(reports[1].event_id).encode()
+    stack = headers[dlq.ERROR_STACKTRACE].decode()
+    assert f'{__file__}", line' in stack and stack.endswith("HandlerError: cannot handle bad\n")
     assert committed(kafka_config["bootstrap.servers"], "aio-dlq", spec.name) == {
         reports[1].partition: reports[1].offset + 1
     }

@@ -90,7 +90,10 @@ def test_group_members_split_partitions(
 
 
 def test_failures_go_to_dead_letter_topic_then_commit(
-    registry: SchemaRegistryClient, spec: TopicSpec[Any], kafka_config: dict[str, Any]
+    registry: SchemaRegistryClient,
+    spec: TopicSpec[Any],
+    kafka_config: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     register(registry, spec)
     produce(spec, kafka_config, registry, ["ok-1", "bad", "ok-2"])
@@ -99,8 +102,14 @@ def test_failures_go_to_dead_letter_topic_then_commit(
     garbage.flush(10)
     originals = {m.value(): m for m in read_topic(kafka_config["bootstrap.servers"], spec.name, 4)}
 
+    event_ids: dict[str, str] = {}
+
+    def handler(event: ConsumedEvent[Any]) -> None:
+        event_ids[event.payload.order_id] = str(event.envelope.event_id)
+        fail_on("bad")(event)
+
     with Consumer(spec, kafka_config, registry, group_id="dlq") as consumer:
-        stats = consumer.run(fail_on("bad"), max_messages=4, idle_timeout=10)
+        stats = consumer.run(handler, max_messages=4, idle_timeout=10)
     assert (stats.handled, stats.dead_lettered) == (2, 2)
 
     dead = read_topic(kafka_config["bootstrap.servers"], f"{spec.name}-dlq", 2)
@@ -119,7 +128,18 @@ def test_failures_go_to_dead_letter_topic_then_commit(
     fails, framing = by_type[b"HandlerError"], by_type[b"FramingError"]
     assert fails[dlq.ERROR_MESSAGE] == b"cannot handle bad"
     assert fails[dlq.SCHEMA_ID] == b"1"
+    assert (fails[dlq.REASON], fails[dlq.EVENT_ID]) == (b"handler-error", event_ids["bad"].encode())
+    # the handler's file and line, as Python prints them, like Kafka Connect's stack trace header
+    stack = fails[dlq.ERROR_STACKTRACE].decode()
+    assert f'{__file__}", line' in stack and "in handler" in stack
+    assert stack.endswith("HandlerError: cannot handle bad\n")
     assert b"magic byte" in framing[dlq.ERROR_MESSAGE] and dlq.SCHEMA_ID not in framing
+    assert framing[dlq.REASON] == b"not-framed" and dlq.EVENT_ID not in framing
+    # the handler's failure is logged once, with its traceback and where it came from
+    [logged] = [r for r in caplog.records if r.exc_info and r.exc_info[0] is HandlerError]
+    bad = originals[next(v for v, msg in originals.items() if b"bad" in v)]
+    assert f"{spec.name}[{bad.partition()}] offset {bad.offset()}" in logged.getMessage()
+    assert f"event {event_ids['bad']}" in logged.getMessage()
     # every offset, the dead-lettered ones included, was committed
     last: dict[int, int] = {}
     for m in originals.values():
@@ -274,18 +294,19 @@ def test_handler_past_max_poll_interval_redelivers_instead_of_crashing(
     with Producer(spec, kafka_config, registry) as producer:
         for order_id in ["o-0", "o-1", "o-2", "o-3"]:
             producer.send(OrderCancelled(order_id=order_id), key="same")
+    # the mock cluster accepts timeouts under real brokers' 6 s minimum: the test waits less
     config = {
         **kafka_config,
-        "session.timeout.ms": 6000,
+        "session.timeout.ms": 3000,
         "heartbeat.interval.ms": 500,
-        "max.poll.interval.ms": 6000,
+        "max.poll.interval.ms": 3000,
     }
     calls: list[str] = []
 
     def slow_once(event: ConsumedEvent[Any]) -> None:
         calls.append(event.payload.order_id)
         if len(calls) == 2:
-            time.sleep(8)
+            time.sleep(4.5)
 
     store = InMemoryIdempotencyStore()
     with Consumer(spec, config, registry, group_id="slow", idempotency=store) as consumer:

@@ -1,6 +1,7 @@
 """Edge cases of the runtime's reliability rules that need no cluster: dead-letter policy limits,
 the in-memory idempotency store's TTL, registry errors, producer and consumer lifecycles."""
 
+from dataclasses import replace
 from typing import Any
 from uuid import uuid4
 
@@ -16,15 +17,20 @@ from contractgen.runtime import (
     FramingError,
     InMemoryIdempotencyStore,
     Producer,
+    Reason,
+    RegistryRetry,
     SchemaRegistryUnavailableError,
     TopicSpec,
 )
+from contractgen.runtime import dead_letter as dlq
+from contractgen.runtime import metrics as m
 from contractgen.runtime.dead_letter import DeadLetterLimiter, FailedMessage
 from contractgen.runtime.framing import peek_schema_id, schema_id_of
 from contractgen.runtime.registry import SchemaIds
 
 from .kafka_helpers import register
 from .models import OrderCancelled
+from .recorder import Recorder
 
 UNREACHABLE = "127.0.0.1:1"  # nothing listens on port 1
 
@@ -40,6 +46,7 @@ def failed_message(offset: int = 0) -> FailedMessage:
         timestamp=None,
         schema_id=None,
         error=ValueError("boom"),
+        reason=Reason.HANDLER,
     )
 
 
@@ -105,6 +112,27 @@ def test_in_memory_store_forgets_after_ttl_from_marking() -> None:
     assert not store.seen(second) and len(store) == 0
 
 
+def test_stack_trace_header_keeps_the_end_of_a_deep_stack() -> None:
+    # two functions calling each other: Python prints every frame (it folds only repeats)
+    def down(depth: int) -> None:
+        if depth == 0:
+            raise ValueError("at the bottom")
+        across(depth - 1)
+
+    def across(depth: int) -> None:
+        down(depth)
+
+    try:
+        down(200)
+    except ValueError as exc:
+        error = exc
+    headers = dict(replace(failed_message(), error=error).dead_letter_headers())
+    stack = headers[dlq.ERROR_STACKTRACE].decode()
+    assert len(stack) == dlq.MAX_STACKTRACE
+    assert stack.startswith("... (") and stack.endswith("ValueError: at the bottom\n")
+    assert headers[dlq.REASON] == b"handler-error"
+
+
 def test_in_memory_store_bounds_its_size() -> None:
     store = InMemoryIdempotencyStore(max_entries=2)
     ids = [uuid4() for _ in range(3)]
@@ -131,9 +159,12 @@ def test_unreachable_registry_is_reported_as_such(spec: TopicSpec[Any]) -> None:
     # before: a bare httpx ConnectError "[Errno 111] Connection refused", with no hint
     with pytest.raises(SchemaRegistryUnavailableError, match=r"looking up subject .*-value.*URL"):
         Producer(spec, {"bootstrap.servers": UNREACHABLE}, unreachable_registry())
-    ids = SchemaIds(unreachable_registry())
-    with pytest.raises(SchemaRegistryUnavailableError, match="fetching schema id 7"):
+    ids = SchemaIds(unreachable_registry(), retry=RegistryRetry(initial_backoff=0.05, deadline=0.3))
+    retries: list[None] = []
+    ids.on_retry = lambda: retries.append(None)
+    with pytest.raises(SchemaRegistryUnavailableError, match=r"fetching schema id 7 \(retried"):
         ids.schema_for(7)
+    assert retries  # waited 0.05 s, then 0.1 s while within the deadline
 
 
 def test_unknown_schema_id_is_undecodable(registry: SchemaRegistryClient) -> None:
@@ -148,10 +179,12 @@ def test_producer_close_fails_undelivered_futures(
     producer = Producer(
         spec, {"bootstrap.servers": UNREACHABLE, "log_level": 0}, registry, producer_name="p"
     )
+    producer.metrics = recorder = Recorder()
     reports: list[object] = []
     future = producer.send(OrderCancelled(order_id="o-1"), on_delivery=reports.append)
     with pytest.raises(DeliveryError, match=r"1 messages .* not acknowledged within 0\.5s"):
         producer.close(0.5)
+    assert recorder.total(m.PRODUCE_ERRORS, spec.name) == 1
     # the future completed (before: it stayed pending forever once the delivery thread stopped)
     assert isinstance(future.exception(timeout=0), DeliveryError)
     assert len(reports) == 1 and isinstance(reports[0], DeliveryError)

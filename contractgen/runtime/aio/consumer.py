@@ -7,8 +7,8 @@ partitions are only given up after the handled messages' offsets are committed.
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from time import monotonic
-from typing import Any, Generic
+from time import monotonic, perf_counter
+from typing import Any
 
 from contractgen.runtime.aio.client import (
     PRODUCER_DEFAULTS,
@@ -16,11 +16,13 @@ from contractgen.runtime.aio.client import (
     aiokafka,
     connection_settings,
 )
+from contractgen.runtime.aio.config import aiokafka_kwargs
 from contractgen.runtime.dead_letter import (
     DeadLetterPolicy,
     FailedMessage,
     dead_letter_write_error,
 )
+from contractgen.runtime.errors import Reason
 from contractgen.runtime.headers import received_headers
 from contractgen.runtime.idempotency import (
     AsyncIdempotencyStore,
@@ -29,7 +31,13 @@ from contractgen.runtime.idempotency import (
     seen_async,
 )
 from contractgen.runtime.model import P
-from contractgen.runtime.pipeline import ConsumedEvent, ConsumerStats, Pipeline, RawMessage
+from contractgen.runtime.pipeline import (
+    ConsumedEvent,
+    ConsumerStats,
+    Pipeline,
+    PipelineSettings,
+    RawMessage,
+)
 from contractgen.runtime.registry import SchemaRegistry
 from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.topic import TopicSpec
@@ -49,11 +57,12 @@ def raw_message(record: Any) -> RawMessage:
     )
 
 
-class AsyncConsumer(AsyncClient, Generic[P]):
+class AsyncConsumer(AsyncClient, PipelineSettings[P]):
     """Consumes one topic's envelopes in a consumer group.
 
-    `config` holds AIOKafkaConsumer keyword arguments (bootstrap_servers=..., ...). Construct it
-    inside a running event loop (aiokafka's rule). Writer-schema lookups (once per schema id)
+    `config` is the sync Consumer's librdkafka-style dict (``{"bootstrap.servers": ...}``, see
+    `aiokafka_kwargs`) and/or AIOKafkaConsumer keyword arguments. Construct it inside a running
+    event loop (aiokafka's rule). Writer-schema lookups (once per schema id)
     run in a worker thread. `idempotency` takes an async store (awaited) or a sync one (called on
     the event loop: keep those to in-memory ones).
     """
@@ -81,9 +90,10 @@ class AsyncConsumer(AsyncClient, Generic[P]):
         self._batch_lock = asyncio.Lock()
         kafka = aiokafka()
         self._kafka = kafka
+        kwargs = aiokafka_kwargs(config, "consumer")
         self._consumer = kafka.AIOKafkaConsumer(
             **{
-                **config,
+                **kwargs,
                 "group_id": group_id,
                 "auto_offset_reset": auto_offset_reset,
                 "enable_auto_commit": False,
@@ -101,18 +111,14 @@ class AsyncConsumer(AsyncClient, Generic[P]):
 
         self._consumer.subscribe([spec.name], listener=_WaitForCommit())
         self._dlq_config = {
-            **connection_settings(config),
+            **connection_settings(kwargs),
             **PRODUCER_DEFAULTS,
             # a request (and a batch with no leader) fails when our wait for it does
             "request_timeout_ms": int((dead_letter.timeout if dead_letter else 30) * 1000),
-            **(dead_letter.producer_config if dead_letter else {}),
+            **aiokafka_kwargs(dead_letter.producer_config if dead_letter else {}, "producer"),
         }
         self._dlq_producer: Any = None
         self._iteration: AsyncGenerator[ConsumedEvent[P], None] | None = None
-
-    @property
-    def stats(self) -> ConsumerStats:
-        return self._pipeline.stats
 
     async def start(self) -> None:
         await self._consumer.start()
@@ -166,7 +172,7 @@ class AsyncConsumer(AsyncClient, Generic[P]):
                     event = await self._decode(raw_message(record))
                     if isinstance(event, FailedMessage):
                         await self._dead_letter(event)
-                        pipeline.dead_lettered()
+                        pipeline.dead_lettered(event)
                     elif not await self._is_duplicate(event):
                         yield event
                         await self._succeeded(event)
@@ -205,15 +211,16 @@ class AsyncConsumer(AsyncClient, Generic[P]):
         event = await self._decode(raw)
         if isinstance(event, FailedMessage):
             await self._dead_letter(event)
-            self._pipeline.dead_lettered()
+            self._pipeline.dead_lettered(event)
             return
         if await self._is_duplicate(event):
             return
         try:
             await handler(event)
         except Exception as exc:
-            await self._dead_letter(raw.failed(exc, event.schema_id))
-            self._pipeline.dead_lettered()
+            failed = raw.failed(exc, event.schema_id, Reason.HANDLER, event.envelope.event_id)
+            await self._dead_letter(failed)
+            self._pipeline.dead_lettered(failed)
         else:
             await self._succeeded(event)
 
@@ -259,7 +266,9 @@ class AsyncConsumer(AsyncClient, Generic[P]):
     async def _commit(self, handled: Sequence[Any]) -> None:
         offsets = {self._kafka.TopicPartition(r.topic, r.partition): r.offset + 1 for r in handled}
         if offsets:
+            started = perf_counter()
             await self._consumer.commit(offsets)
+            self._pipeline.committed(perf_counter() - started)
 
     def _rewind(self, unhandled: Sequence[Any]) -> None:
         """Seek back so a later `run` starts at the first message not handled."""
