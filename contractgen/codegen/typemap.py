@@ -94,7 +94,13 @@ class AmbiguousUnionError(Exception):
         self.first, self.second, self.runtime_class = first, second, runtime_class
 
 
+class EmptyUnionError(Exception):
+    """A union without branches: valid Avro, but no value has that type."""
+
+
 def _union(avro_type: Union, scope: Scope, depth: int) -> PyType:
+    if not avro_type.branches:
+        raise EmptyUnionError
     branches = [python_type(b, scope, depth + 1) for b in avro_type.branches]
     nulls = [b for b in branches if b.annotation == "None"]
     others = [b for b in branches if b.annotation != "None"]

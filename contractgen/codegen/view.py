@@ -13,16 +13,18 @@ from dataclasses import dataclass, field
 from contractgen.avro.canonical import canonical_string
 from contractgen.avro.resolve import self_contained
 from contractgen.codegen import unions
-from contractgen.codegen.defaults import default_source
+from contractgen.codegen.defaults import UnusableDefaultError, default_source
 from contractgen.codegen.imports import Imports
 from contractgen.codegen.layout import Layout
 from contractgen.codegen.pysource import docstring, fit, string_chunks, string_literal
 from contractgen.codegen.pytypes import PyType
-from contractgen.codegen.typemap import AmbiguousUnionError, python_type
+from contractgen.codegen.typemap import AmbiguousUnionError, EmptyUnionError, python_type
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import Enum, NamedType, Record
 
 AMBIGUOUS_UNION = "GEN001"
+UNUSABLE_DEFAULT = "GEN003"
+EMPTY_UNION = "GEN004"
 _LOOP_VARIABLE = re.compile(r"\b_([vk])(\d+)\b")
 CHECKS_MODULE = "_checks"
 DURATION_MODULE = "duration"
@@ -153,12 +155,35 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
                 )
             ]
         ) from error
+    except EmptyUnionError:
+        raise ContractError(
+            [
+                Diagnostic(
+                    EMPTY_UNION,
+                    f"field `{avro_field.name}` of {record.fullname} has an empty union (`[]`) "
+                    "in its type, which no value matches: give the union a branch",
+                    avro_field.location,
+                )
+            ]
+        ) from None
     key = string_literal(avro_field.name)
     default = factory = None
     noqa = ""
     if avro_field.has_default:
         before = scope.foreign_refs
-        source = default_source(avro_field.type, avro_field.default, scope, scope.layout)
+        try:
+            source = default_source(avro_field.type, avro_field.default, scope, scope.layout)
+        except UnusableDefaultError as error:
+            raise ContractError(
+                [
+                    Diagnostic(
+                        UNUSABLE_DEFAULT,
+                        f"field `{avro_field.name}` of {record.fullname}: the default {error}; "
+                        "give a default of the field's type",
+                        avro_field.location,
+                    )
+                ]
+            ) from None
         # a class of another module may not exist yet while an import cycle is initialising
         foreign = scope.foreign_refs != before
         if source == "None":
