@@ -7,16 +7,21 @@ written in the order ruff's isort rules expect, so no formatter runs after gener
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+_DIGITS = re.compile(r"(\d+)")
 
-def isort_key(name: str) -> tuple[int, str]:
-    # isort's order-by-type: CONSTANTS, then Classes, then functions and modules
+
+def isort_key(name: str) -> tuple[int, list[str | int]]:
+    """isort's order-by-type (CONSTANTS, then Classes, then the rest), each in natural order
+    (`R2` before `R10`), as ruff sorts imports (I001) and `__all__` (RUF022)."""
+    natural: list[str | int] = [int(p) if p.isdigit() else p for p in _DIGITS.split(name)]
     if len(name) > 1 and name.isupper():
-        return (0, name)
+        return (0, natural)
     if name[:1].isupper():
-        return (1, name)
-    return (2, name)
+        return (1, natural)
+    return (2, natural)
 
 
 @dataclass(slots=True)

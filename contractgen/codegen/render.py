@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from contractgen.codegen.imports import Imports, isort_key
+from contractgen.codegen.pysource import comment_text
 from contractgen.config import Flavour
 
 API_LEVEL = 1
@@ -67,7 +68,7 @@ def render_module(
         environment()
         .get_template("header.py.jinja")
         .render(
-            source=source,
+            source=comment_text(source),
             doc=doc,
             imports=imports.render(),
             exports=sorted(exports, key=isort_key),

@@ -90,6 +90,7 @@ class ModuleScope:
     local_names: frozenset[str] = frozenset()
     _late_names: dict[str, str] = field(default_factory=dict)
     _unions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def _root(self) -> str:
         return "." * (len(self.path) + 1)
@@ -104,10 +105,23 @@ class ModuleScope:
         while common < min(len(self.path), len(target) - 1) and self.path[common] == target[common]:
             common += 1
         package = "." * (len(self.path) - common + 1) + ".".join(target[common:-1])
-        alias = "_" + "_".join(target)
+        alias = self._alias(target)
         if self.late:
             return self._late_ref(fullname, package, target[-1], alias)
         return f"{self.imports.module(package, target[-1], alias)}.{place.name}"
+
+    def _alias(self, target: tuple[str, ...]) -> str:
+        """The local name of another module: `_models_a_b` for models/a/b, numbered when another
+        module already has it here (models/a_b), so every alias names one module."""
+        if target not in self._aliases:
+            base = "_" + "_".join(target)
+            taken = set(self._aliases.values())
+            alias, number = base, 1
+            while alias in taken:
+                number += 1
+                alias = f"{base}_{number}"
+            self._aliases[target] = alias
+        return self._aliases[target]
 
     def _late_ref(self, fullname: str, package: str, module: str, alias: str) -> str:
         """pydantic resolves annotations when a class is created: a class of another module is
