@@ -60,6 +60,8 @@ def default_source(avro_type: AvroType, value: JsonValue, scope: Scope, layout: 
             raise UnusableDefaultError(
                 f"{_short(value)} has {len(data)} bytes, the fixed holds {avro_type.size}"
             )
+        if scope.has_class(avro_type.fullname):
+            return f"{scope.ref(avro_type.fullname)}({bytes_literal(data)})"
         return _bytes_like(avro_type, data, scope)
     if isinstance(avro_type, Enum):
         if not isinstance(value, str) or value not in avro_type.symbols:

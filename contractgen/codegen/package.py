@@ -21,10 +21,11 @@ from contractgen.codegen.view import (
     ModelsView,
     ModuleScope,
     enum_view,
+    fixed_view,
     record_view,
 )
 from contractgen.config import Flavour
-from contractgen.ir.model import ContractSet, Enum, Record
+from contractgen.ir.model import ContractSet, Enum, Fixed, Record
 
 
 def generate(contracts: ContractSet, options: Options) -> list[GeneratedFile]:
@@ -68,6 +69,7 @@ def _models_module(
 ) -> str:
     definitions = [contracts.types[n] for n in fullnames]
     view = ModelsView(
+        fixed=[fixed_view(d, scope) for d in definitions if isinstance(d, Fixed)],
         enums=[enum_view(d, scope) for d in definitions if isinstance(d, Enum)],
         records=[record_view(d, scope) for d in definitions if isinstance(d, Record)],
         helpers=scope.helpers,
@@ -78,7 +80,7 @@ def _models_module(
         source=describe_sources([contracts.type_files[n] for n in fullnames]),
         doc=docstring(f"Avro namespace `{namespace}`." if namespace else "The null namespace.", ""),
         imports=scope.imports,
-        exports=[v.name for v in view.enums] + [v.name for v in view.records],
+        exports=[v.name for v in view.fixed] + [v.name for v in view.enums + view.records],
         module=view,
         options=options,
     )

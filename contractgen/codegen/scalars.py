@@ -147,6 +147,19 @@ def fixed_type(avro_type: Fixed, scope: Scope) -> PyType:
             named=True,
         )
     size = avro_type.size
+    if scope.has_class(avro_type.fullname):
+        cls = scope.ref(avro_type.fullname)
+        return PyType(
+            cls,
+            read=lambda v: f"{cls}({v})",
+            checks=lambda v, label: [f"{scope.check('check_fixed')}({v}, {size}, {label})"],
+            runtime_class="bytes",
+            branch_name=avro_type.fullname,
+            named=True,
+            own_class=True,
+            # a call as a default: linters trust only known-immutable types there
+            mutable=True,
+        )
     return PyType(
         "bytes",
         checks=lambda v, label: [f"{scope.check('check_fixed')}({v}, {size}, {label})"],

@@ -16,13 +16,12 @@ from contractgen.codegen import unions
 from contractgen.codegen.defaults import UnusableDefaultError, default_source
 from contractgen.codegen.imports import Imports
 from contractgen.codegen.layout import Layout
-from contractgen.codegen.pysource import docstring, fit, string_chunks, string_literal
+from contractgen.codegen.pysource import LINE_LENGTH, docstring, fit, string_chunks, string_literal
 from contractgen.codegen.pytypes import PyType
-from contractgen.codegen.typemap import AmbiguousUnionError, EmptyUnionError, python_type
+from contractgen.codegen.typemap import EmptyUnionError, python_type
 from contractgen.diagnostics import ContractError, Diagnostic
-from contractgen.ir.model import Enum, NamedType, Record
+from contractgen.ir.model import Enum, Fixed, NamedType, Record
 
-AMBIGUOUS_UNION = "GEN001"
 UNUSABLE_DEFAULT = "GEN003"
 EMPTY_UNION = "GEN004"
 _LOOP_VARIABLE = re.compile(r"\b_([vk])(\d+)\b")
@@ -49,7 +48,13 @@ class FieldView:
     checks: list[str]
 
     def declaration(self, suffix: str) -> list[str]:
-        """`attribute: annotation<suffix>` within the line length."""
+        """`attribute: annotation<suffix>` within the line length: as ruff formats it, a call
+        after `=` is split inside its parentheses before the annotation is."""
+        first = f"    {self.attribute}: {self.annotation}{suffix.partition('(')[0]}("
+        inner = f"        {suffix.partition('(')[2][:-1]}{self.noqa}"
+        whole = f"    {self.attribute}: {self.annotation}{suffix}{self.noqa}"
+        if len(whole) > LINE_LENGTH and suffix.endswith(")") and len(first) <= LINE_LENGTH:
+            return [first, inner, "    )"]
         return fit("    ", f"{self.attribute}: ", self.annotation, suffix + self.noqa)
 
 
@@ -62,6 +67,7 @@ class RecordView:
     """The registry canonical string as adjacent string literals."""
     aliases: list[str]
     fields: list[FieldView]
+    arbitrary_types: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +78,14 @@ class EnumView:
     members: list[tuple[str, str]]
     """(Python member, Avro symbol as a string literal)."""
     default: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FixedView:
+    name: str
+    fullname: str
+    size: int
+    doc: list[str]
 
 
 @dataclass(slots=True)
@@ -85,6 +99,8 @@ class ModuleScope:
     helpers: list[str] = field(default_factory=list)
     foreign_refs: int = 0
     """How many references to other modules' classes were made (see `_field_view`)."""
+    fixed_refs: int = 0
+    """How many references to distinct fixed classes were made (see `record_view`)."""
     late: bool = False
     """Import other modules' classes after this module's own (the pydantic flavour)."""
     local_names: frozenset[str] = frozenset()
@@ -97,6 +113,8 @@ class ModuleScope:
 
     def ref(self, fullname: str) -> str:
         place = self.layout.classes[fullname]
+        if isinstance(self.named[fullname], Fixed):
+            self.fixed_refs += 1
         if place.module == self.path:
             return place.name
         self.foreign_refs += 1
@@ -144,6 +162,9 @@ class ModuleScope:
             self.helpers.append(unions.reader_source(names[1], branches, self.imports))
         return self._unions[key]
 
+    def has_class(self, fullname: str) -> bool:
+        return fullname in self.layout.classes
+
     def duration(self) -> str:
         return self.imports.name(f"{self._root()}{DURATION_MODULE}", "Duration")
 
@@ -156,19 +177,6 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     attribute = scope.layout.attributes[record.fullname][index]
     try:
         py = python_type(avro_field.type, scope)
-    except AmbiguousUnionError as error:
-        raise ContractError(
-            [
-                Diagnostic(
-                    AMBIGUOUS_UNION,
-                    f"field `{avro_field.name}` of {record.fullname}: union branches "
-                    f"{error.first} and {error.second} are both read back as Python "
-                    f"{error.runtime_class}, so a reader cannot tell them apart; wrap one in a "
-                    "record",
-                    avro_field.location,
-                )
-            ]
-        ) from error
     except EmptyUnionError:
         raise ContractError(
             [
@@ -239,13 +247,17 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
 
 def record_view(record: Record, scope: ModuleScope) -> RecordView:
     schema = canonical_string(self_contained(record, scope.named))
+    before = scope.fixed_refs
+    fields = [_field_view(record, i, scope) for i in range(len(record.fields))]
     return RecordView(
         name=scope.layout.classes[record.fullname].name,
         fullname=record.fullname,
         doc=docstring(record.doc, "    "),
         schema=string_chunks(schema, 86),
         aliases=[string_literal(a) for a in record.aliases],
-        fields=[_field_view(record, i, scope) for i in range(len(record.fields))],
+        fields=fields,
+        # pydantic checks a distinct fixed (a bytes subclass) with isinstance only when told to
+        arbitrary_types=scope.fixed_refs != before,
     )
 
 
@@ -261,10 +273,24 @@ def enum_view(enum: Enum, scope: ModuleScope) -> EnumView:
     )
 
 
+def fixed_view(fixed: Fixed, scope: ModuleScope) -> FixedView:
+    return FixedView(
+        name=scope.layout.classes[fixed.fullname].name,
+        fullname=fixed.fullname,
+        size=fixed.size,
+        doc=docstring(
+            f"Avro fixed `{fixed.fullname}` ({fixed.size} bytes), a type of its own so a union "
+            "can tell it from other bytes.",
+            "    ",
+        ),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ModelsView:
-    """One models module: the enums first (record defaults may name their members)."""
+    """One models module: fixed and enums first (record defaults may name them)."""
 
+    fixed: list[FixedView]
     enums: list[EnumView]
     records: list[RecordView]
     helpers: list[str]

@@ -73,9 +73,7 @@ class AvroCodec:
         source = io.BytesIO(data)
         source.seek(HEADER_SIZE)
         try:
-            datum = fastavro.schemaless_reader(
-                source, writer, self._schema, return_record_name=True
-            )
+            datum = fastavro.schemaless_reader(source, writer, self._schema, return_named_type=True)
         except Exception as exc:  # fastavro raises many types for corrupt or unresolvable data
             raise DeserializationError(
                 f"cannot decode a {self._subject} message with schema id {schema_id}: {exc}"

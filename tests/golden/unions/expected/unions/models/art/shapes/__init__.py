@@ -240,9 +240,7 @@ def _write_union2(
     if isinstance(v, bool):
         return ("boolean", v)
     if isinstance(v, int):
-        return v
-    if isinstance(v, int):
-        return v
+        return ("long", v)
     if isinstance(v, bytes):
         return ("bytes", v)
     if isinstance(v, _models_art_other.Point):
@@ -263,8 +261,9 @@ def _read_union2(v: Any) -> Any:
         branch, v = v
         if branch == "art.other.Point":
             return _models_art_other.Point.from_avro(v)
-        if branch != "art.shapes.Color":
-            raise ValueError(f"unexpected branch {branch!r} in union")
+        if branch == "art.shapes.Color":
+            return Color(v)
+        raise ValueError(f"unexpected branch {branch!r} in union")
     if isinstance(v, str):
         return Color(v)
     if isinstance(v, list):
@@ -339,8 +338,11 @@ def _write_union6(v: bytes | Color | None) -> Any:
 def _read_union6(v: Any) -> Any:
     if type(v) is tuple:
         branch, v = v
-        if branch not in ("art.shapes.Blob", "art.shapes.Color"):
-            raise ValueError(f"unexpected branch {branch!r} in union")
+        if branch == "art.shapes.Blob":
+            return v
+        if branch == "art.shapes.Color":
+            return Color(v)
+        raise ValueError(f"unexpected branch {branch!r} in union")
     if isinstance(v, str):
         return Color(v)
     return v
