@@ -117,6 +117,9 @@ def _escape(text: str) -> str:
         # non-ASCII is escaped too: ruff flags look-alike characters (RUF002)
         if char in "\n\t" or (char.isascii() and char.isprintable()):
             out.append(char)
+        elif 0xD800 <= ord(char) <= 0xDFFF:
+            # a lone surrogate is shown, not kept: CPython refuses one in a class's __doc__
+            out.append(f"\\\\u{ord(char):04x}")
         else:
             out.append(json.dumps(char)[1:-1] if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
     escaped = "".join(out).replace("\t", "    ")
