@@ -55,10 +55,25 @@ def orphans(output: Path, files: list[GeneratedFile]) -> list[str]:
     wanted = {f.path for f in files}
     found = [
         path.relative_to(output).as_posix()
-        for path in output.rglob("*.py")
+        for path in [*_python_files(output), output / "pyproject.toml"]
         if path.is_file() and is_generated(path)
     ]
     return sorted(p for p in found if p not in wanted)
+
+
+def _python_files(output: Path) -> list[Path]:
+    """The `.py` files under `output`, skipping hidden directories and virtualenvs (a
+    distribution's output is often a repository root, `.venv` and `.git` included)."""
+    found: list[Path] = []
+    for directory, subdirectories, names in os.walk(output):
+        here = Path(directory)
+        subdirectories[:] = sorted(
+            d
+            for d in subdirectories
+            if not d.startswith(".") and not (here / d / "pyvenv.cfg").is_file()
+        )
+        found += [here / name for name in sorted(names) if name.endswith(".py")]
+    return found
 
 
 def compare(output: Path, files: list[GeneratedFile]) -> Drift:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from contractgen.codegen.distribution import as_distribution
 from contractgen.codegen.imports import Imports
 from contractgen.codegen.layout import Layout, plan
 from contractgen.codegen.naming import ModuleName, describe_sources, topic_class_prefix, unique
@@ -61,6 +62,8 @@ def generate(contracts: ContractSet, options: Options) -> list[GeneratedFile]:
             topic_file(topic, module, topic_class_prefix(topic.name), layout, contracts.types)
         )
     files.append(GeneratedFile("py.typed", ""))
+    if options.distribution is not None:
+        return as_distribution(files, options, options.distribution, everything)
     return sorted(files, key=lambda f: f.path)
 
 
