@@ -55,11 +55,9 @@ def default_source(avro_type: AvroType, value: JsonValue, scope: Scope, layout: 
     if isinstance(avro_type, Primitive):
         return _primitive(avro_type, value, scope)
     if isinstance(avro_type, Fixed):
-        data = _bytes(value)
-        if len(data) != avro_type.size:
-            raise UnusableDefaultError(
-                f"{_short(value)} has {len(data)} bytes, the fixed holds {avro_type.size}"
-            )
+        # Java's strict parse takes any string here and, when the default is used, pads it with
+        # zero bytes or cuts it to the size (`Arrays.copyOf` in ResolvingGrammarGenerator)
+        data = _bytes(value)[: avro_type.size].ljust(avro_type.size, b"\x00")
         if scope.has_class(avro_type.fullname):
             return f"{scope.ref(avro_type.fullname)}({bytes_literal(data)})"
         return _bytes_like(avro_type, data, scope)

@@ -6,63 +6,19 @@ uuid on fixed and duration are converted by the generated code.
 
 from __future__ import annotations
 
-import math
-
 from contractgen.codegen.pytypes import Checks, PyType, Scope
 from contractgen.ir.model import Fixed, Primitive, prop
+from contractgen.runtime.logical import honoured_logical_type
 
 _INT_RANGE = {"int": 32, "long": 64}
 
 
 def logical_type(avro_type: Primitive | Fixed) -> str | None:
-    """The logical type if it is valid on its underlying type (Avro ignores it otherwise)."""
-    logical = avro_type.logical_type
+    """The logical type if Avro honours it on its underlying type (it ignores it otherwise)."""
     base = "fixed" if isinstance(avro_type, Fixed) else avro_type.type
-    valid = {
-        "decimal": ("bytes", "fixed"),
-        "uuid": ("string", "fixed"),
-        "date": ("int",),
-        "time-millis": ("int",),
-        "time-micros": ("long",),
-        "timestamp-millis": ("long",),
-        "timestamp-micros": ("long",),
-        "timestamp-nanos": ("long",),
-        "local-timestamp-millis": ("long",),
-        "local-timestamp-micros": ("long",),
-        "local-timestamp-nanos": ("long",),
-        "duration": ("fixed",),
-    }
-    if logical is None or base not in valid.get(logical, ()):
-        return None
-    if logical == "decimal" and not _valid_decimal(avro_type):
-        return None
-    if isinstance(avro_type, Fixed) and (
-        (logical == "uuid" and avro_type.size != 16)
-        or (logical == "duration" and avro_type.size != 12)
-    ):
-        return None
-    return logical
-
-
-def _valid_decimal(avro_type: Primitive | Fixed) -> bool:
-    """Avro Java's `LogicalTypes.Decimal.validate`: a positive precision that fits the fixed, and
-    a scale (0 if absent) between 0 and the precision. Java ignores a decimal that fails it."""
-    precision = prop(avro_type.props, "precision")
-    scale = prop(avro_type.props, "scale") if _has(avro_type, "scale") else 0
-    if type(precision) is not int or type(scale) is not int:  # bool is no precision either
-        return False
-    if isinstance(avro_type, Fixed) and precision > _max_precision(avro_type.size):
-        return False
-    return precision > 0 and 0 <= scale <= precision
-
-
-def _has(avro_type: Primitive | Fixed, key: str) -> bool:
-    return any(name == key for name, _ in avro_type.props)
-
-
-def _max_precision(size: int) -> int:
-    """The most decimal digits a signed fixed of `size` bytes holds (Java's formula)."""
-    return math.floor(math.log10(2) * (8 * size - 1))
+    size = avro_type.size if isinstance(avro_type, Fixed) else None
+    props = dict(avro_type.props)
+    return honoured_logical_type(base, props.get("logicalType"), props, size)
 
 
 def _decimal_checks(scope: Scope, avro_type: Primitive | Fixed) -> Checks:

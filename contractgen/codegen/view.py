@@ -172,6 +172,29 @@ class ModuleScope:
         return self.imports.name(f"{self._root()}{CHECKS_MODULE}", name)
 
 
+def _default_source(record: Record, index: int, scope: ModuleScope) -> str:
+    """The Python source of a field's default, or a located ContractError."""
+    avro_field = record.fields[index]
+    try:
+        return default_source(avro_field.type, avro_field.default, scope, scope.layout)
+    except RecursionError:
+        # a record whose fields' defaults hold the record again: Java's strict parse refuses it
+        # too ("Schema fields not set yet")
+        problem = "never ends: it holds its own record's default again"
+    except UnusableDefaultError as error:
+        problem = str(error)
+    raise ContractError(
+        [
+            Diagnostic(
+                UNUSABLE_DEFAULT,
+                f"field `{avro_field.name}` of {record.fullname}: the default {problem}; "
+                "give a default of the field's type",
+                avro_field.location,
+            )
+        ]
+    )
+
+
 def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     avro_field = record.fields[index]
     attribute = scope.layout.attributes[record.fullname][index]
@@ -193,19 +216,7 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     noqa = ""
     if avro_field.has_default:
         before = scope.foreign_refs
-        try:
-            source = default_source(avro_field.type, avro_field.default, scope, scope.layout)
-        except UnusableDefaultError as error:
-            raise ContractError(
-                [
-                    Diagnostic(
-                        UNUSABLE_DEFAULT,
-                        f"field `{avro_field.name}` of {record.fullname}: the default {error}; "
-                        "give a default of the field's type",
-                        avro_field.location,
-                    )
-                ]
-            ) from None
+        source = _default_source(record, index, scope)
         # a class of another module may not exist yet while an import cycle is initialising
         foreign = scope.foreign_refs != before
         if source == "None":

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib
 import io
-import json
 from types import ModuleType
 from typing import Any
 
@@ -90,12 +89,33 @@ def test_what_no_value_can_have_is_a_located_error(field: dict[str, Any], messag
         generate(contracts_of(record(field)), Options())
 
 
-def test_an_unusable_default_is_a_located_error() -> None:
-    fixed = {"type": "fixed", "name": "F", "size": 4}
-    schema = json.dumps(record({"name": "x", "type": fixed, "default": "abc"}))
+def test_fixed_defaults_of_another_size_are_cut_or_padded_as_java_does(
+    build_package: Build,
+) -> None:
+    short = {"type": "fixed", "name": "Short", "size": 4}
+    long = {"type": "fixed", "name": "Long", "size": 2}
+    schema = record(
+        {"name": "s", "type": short, "default": "abc"},
+        {"name": "l", "type": long, "default": "abc"},
+    )
+    made = models(build_package(schema)).R()
+    assert (made.s, made.l) == (b"abc\x00", b"ab")
+
+
+def test_a_default_that_never_ends_is_a_located_error() -> None:
+    # Java's strict parse: "Schema fields not set yet"
+    looping = {
+        "type": "record",
+        "name": "E",
+        "namespace": "t",
+        "fields": [
+            {"name": "b", "type": "E", "default": {"e": 1}},
+            {"name": "e", "type": "int", "default": 1},
+        ],
+    }
     try:
-        contracts = contracts_of(schema)
+        contracts = contracts_of(looping)
     except ContractError:
-        return  # the strict parser refuses it first: also located, also exit 2
-    with pytest.raises(ContractError, match=r"GEN003 field `x` of t\.R: the default 'abc' has 3"):
+        return  # refused by the parser first: also located, also exit 2
+    with pytest.raises(ContractError, match=r"GEN003 field `b` of t\.E: the default never ends"):
         generate(contracts, Options())
