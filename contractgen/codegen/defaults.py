@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import struct
 from decimal import Decimal
 from uuid import UUID
@@ -192,7 +193,10 @@ def _bytes_like(avro_type: Primitive | Fixed, data: bytes, scope: Scope) -> str:
         scale = prop(avro_type.props, "scale")
         unscaled = int.from_bytes(data, "big", signed=True) if data else 0
         number = Decimal(unscaled).scaleb(-(scale if isinstance(scale, int) else 0))
-        return f'{scope.imports.std("decimal", "Decimal")}("{number}")'
+        # a whole number as an int literal, as linters want it (FURB157); -0 keeps its sign
+        text = f"{number}"
+        argument = text if re.fullmatch(r"-?[1-9]\d*|0", text) else f'"{text}"'
+        return f"{scope.imports.std('decimal', 'Decimal')}({argument})"
     if logical == "uuid":
         return f"{scope.imports.std('uuid', 'UUID')}({string_literal(str(UUID(bytes=data)))})"
     if logical == "duration":

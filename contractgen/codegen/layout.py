@@ -84,7 +84,8 @@ def plan(types: Mapping[str, NamedType]) -> Layout:
         if isinstance(t, Record)
     }
     members = {
-        n: tuple(unique(MemberName(s) for s in t.symbols))
+        # a member named like its class would shadow the class in the class body's annotations
+        n: tuple(unique((MemberName(s) for s in t.symbols), [classes[n].name]))
         for n, t in classy.items()
         if isinstance(t, Enum)
     }

@@ -99,7 +99,10 @@ def _union(avro_type: Union, scope: Scope, depth: int) -> PyType:
     others = [b for b in branches if b.annotation != "None"]
     if not others:
         return PyType("None", runtime_class="None", branch_name="null")
-    annotation = " | ".join(dict.fromkeys([b.annotation for b in others] + ["None"] * bool(nulls)))
+    annotations = [b.annotation for b in others] + ["None"] * bool(nulls)
+    if "float" in annotations:  # `float` admits an int already (PYI041)
+        annotations = [a for a in annotations if a != "int"]
+    annotation = " | ".join(dict.fromkeys(annotations))
     # fastavro tags records, enums and fixed in unions with their name (the runtime reads with
     # `return_named_type`): those go through the helpers, which accept both forms
     # `["null", Record]` is common enough to get its own inline form

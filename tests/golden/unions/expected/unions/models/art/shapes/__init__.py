@@ -80,7 +80,6 @@ class Drawing:
     maybe: Circle | None = None
     anything: (
         bool
-        | int
         | float
         | bytes
         | _models_art_other.Point
@@ -89,7 +88,7 @@ class Drawing:
         | dict[str, Circle]
         | None
     ) = None
-    numbers: int | float = 1
+    numbers: float = 1
     first_non_null: str | None = "x"
     layers: list[Circle | Square | None] = field(default_factory=list)
     other_point: Point
@@ -225,7 +224,6 @@ def _read_union1(v: Any) -> Any:
 def _write_union2(
     v: (
         bool
-        | int
         | float
         | bytes
         | _models_art_other.Point
@@ -273,7 +271,7 @@ def _read_union2(v: Any) -> Any:
     return v
 
 
-def _write_union3(v: int | float) -> Any:
+def _write_union3(v: float) -> Any:
     if isinstance(v, int):
         return ("int", v)
     if isinstance(v, int | float):
