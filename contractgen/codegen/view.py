@@ -39,7 +39,6 @@ class FieldView:
     """Python source of the default value, when it is shared safely."""
     factory: str | None
     """Python source of a zero-argument callable making the default, for mutable values."""
-    noqa: str
     doc: list[str]
     write: list[str]
     """The dict entry converting `self.<attribute>` for fastavro (lines, indented)."""
@@ -51,11 +50,11 @@ class FieldView:
         """`attribute: annotation<suffix>` within the line length: as ruff formats it, a call
         after `=` is split inside its parentheses before the annotation is."""
         first = f"    {self.attribute}: {self.annotation}{suffix.partition('(')[0]}("
-        inner = f"        {suffix.partition('(')[2][:-1]}{self.noqa}"
-        whole = f"    {self.attribute}: {self.annotation}{suffix}{self.noqa}"
+        inner = f"        {suffix.partition('(')[2][:-1]}"
+        whole = f"    {self.attribute}: {self.annotation}{suffix}"
         if len(whole) > LINE_LENGTH and suffix.endswith(")") and len(first) <= LINE_LENGTH:
             return [first, inner, "    )"]
-        return fit("    ", f"{self.attribute}: ", self.annotation, suffix + self.noqa)
+        return fit("    ", f"{self.attribute}: ", self.annotation, suffix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +212,6 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
         ) from None
     key = string_literal(avro_field.name)
     default = factory = None
-    noqa = ""
     if avro_field.has_default:
         before = scope.foreign_refs
         source = _default_source(record, index, scope)
@@ -228,9 +226,10 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
         elif py.mutable or foreign or source.startswith(("UUID(", "Duration(")):
             # mutable values must not be shared between instances, and linters only trust
             # calls to known-immutable types (Decimal, datetime) as shared defaults
-            factory = f"lambda: {source}"
-            # the lambda defers the lookup; ruff can't see why it is needed for a bare call
-            noqa = "  # noqa: PLW0108" if source.endswith("()") else ""
+            # the lambda defers the lookup of a class of another module; a bare call in it
+            # would read as an unneeded lambda (PLW0108), so an empty record is made from data
+            body = f"{source[:-2]}.from_avro({{}})" if source.endswith("()") else source
+            factory = f"lambda: {body}"
         else:
             default = source
     self_value, data_value = f"self.{attribute}", f"data[{key}]"
@@ -243,7 +242,6 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
         annotation=py.annotation,
         default=default,
         factory=factory,
-        noqa=noqa,
         doc=docstring(avro_field.doc, "    "),
         write=fit(" " * 12, f"{key}: ", write, ","),
         read=fit(" " * 12, f"{attribute}=", read, ","),

@@ -119,3 +119,12 @@ def test_a_default_that_never_ends_is_a_located_error() -> None:
         return  # refused by the parser first: also located, also exit 2
     with pytest.raises(ContractError, match=r"GEN003 field `b` of t\.E: the default never ends"):
         generate(contracts, Options())
+
+
+@pytest.mark.parametrize("flavour", ["dataclasses", "pydantic"])
+def test_an_empty_record_of_another_module_as_a_default(build_package: Build, flavour: str) -> None:
+    empty = {"type": "record", "name": "Empty", "namespace": "other", "fields": []}
+    schema = record({"name": "e", "type": empty, "default": {}})
+    package = build_package(schema, flavour=flavour)
+    other = importlib.import_module(f"{package.__name__}.models.other")
+    assert models(package).R().e == other.Empty()
