@@ -135,3 +135,11 @@ def test_a_bad_distribution_is_a_located_config_error(
     result = run(project)
     assert result.exit_code == 2
     assert re.search(rf"contractgen\.toml:\d+:\d+: CFG005 {message}", result.stderr), result.stderr
+
+
+def test_an_output_it_cannot_write_is_a_clear_error(project: Path) -> None:
+    (project / "out").write_text("a file where a directory must go\n", "utf-8")
+    result = run(project, *OPTIONS)
+    assert result.exit_code == 2
+    assert "GEN005 cannot write" in result.stderr and "nothing was written" in result.stderr
+    assert "Traceback" not in result.output
