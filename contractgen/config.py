@@ -88,6 +88,14 @@ class TopicConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DistributionConfig:
+    """`[distribution]`: `generate` writes an installable distribution of the package."""
+
+    name: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     source: TomlSource = field(compare=False, repr=False)
     """Where the config was read from; `source.location(...)` points at a key for diagnostics."""
@@ -102,6 +110,7 @@ class Config:
     lint: Mapping[str, Severity]
     allowlist: Path | None
     topics: tuple[TopicConfig, ...]
+    distribution: DistributionConfig | None = None
 
     @property
     def root(self) -> Path:
@@ -118,8 +127,9 @@ class Config:
 _TOP_KEYS = {
     "schemas": list, "output": str, "package": str, "flavour": str, "frozen": bool,
     "compatibility": str, "subject_strategy": str, "registry": dict, "lint": dict,
-    "allowlist": str, "topics": list,
+    "allowlist": str, "topics": list, "distribution": dict,
 }
+_DISTRIBUTION_KEYS = {"name": str, "version": str}
 _TOPIC_KEYS = {
     "name": str, "key": str, "key_field": str, "events": list, "compatibility": str,
     "partitions": int, "dlq": str,
@@ -133,6 +143,8 @@ _CREDENTIAL_ENV = (
 )
 
 _AVRO_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+_DISTRIBUTION_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")  # PEP 508
+_VERSION = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?")  # PEP 440, public
 _KAFKA_TOPIC = re.compile(r"[A-Za-z0-9._-]{1,249}")
 
 _E = TypeVar("_E", bound=StrEnum)
@@ -210,6 +222,7 @@ class _Reader:
             ),
             allowlist=self.path(allowlist) if isinstance(allowlist, str) else None,
             topics=self.topics(table.get("topics", [])),
+            distribution=self.distribution(table.get("distribution")),
         )
         if self.problems:
             raise ContractError(sorted(self.problems, key=_position))
@@ -265,6 +278,17 @@ class _Reader:
         if not all(p.isidentifier() and not keyword.iskeyword(p) for p in value.split(".")):
             self.error("CFG005", ("package",), f"package `{value}` is not a dotted Python name")
         return value
+
+    def distribution(self, value: Any) -> DistributionConfig | None:
+        if value is None:
+            return None
+        table = self.table(value, ("distribution",), _DISTRIBUTION_KEYS)
+        name, version = table.get("name", ""), table.get("version", "")
+        if not _DISTRIBUTION_NAME.fullmatch(name):
+            self.error("CFG005", ("distribution", "name"), f"`{name}` is not a project name")
+        if not _VERSION.fullmatch(version):
+            self.error("CFG005", ("distribution", "version"), f"`{version}` is not a version")
+        return DistributionConfig(name, version)
 
     def choice(self, table: Mapping[str, Any], keys: Keys, kind: type[_E]) -> _E | None:
         value = table.get(str(keys[-1]))

@@ -107,3 +107,12 @@ def default_problems(
 def _short(value: JsonValue) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def union_default_branch(
+    union: Union, value: JsonValue, named: Mapping[str, NamedType]
+) -> AvroType | None:
+    """The branch a union's default belongs to: the first it is valid for (Avro 1.12's rule,
+    which Java's strict parse applies too: `["null", "string"]` takes the default `"web"`), or
+    None if no branch accepts it. Validation, compatibility and codegen all read it this way."""
+    return next((b for b in union.branches if is_valid_default(b, value, named)), None)

@@ -88,6 +88,7 @@ def generate(
         package=package or (config.package if config else "generated"),
         flavour=Flavour(flavour or (config.flavour if config else Flavour.DATACLASSES)),
         frozen=bool(frozen) if frozen is not None else bool(config and config.frozen),
+        distribution=config.distribution if config else None,
     )
     # without a config the package is written where its name says, relative to here
     target = output or (config.output if config else Path(*options.package.split(".")))

@@ -83,7 +83,12 @@ def init(
             (root / relative).write_text(text, "utf-8")
         project = load_project(root / "contractgen.toml")
         config = project.config
-        flavour = Options(package=config.package, flavour=config.flavour, frozen=config.frozen)
+        flavour = Options(
+            package=config.package,
+            flavour=config.flavour,
+            frozen=config.frozen,
+            distribution=config.distribution,
+        )
         write(config.output, generate(project.contracts, flavour))
         written = sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
         for path in written:

@@ -17,7 +17,19 @@ from contractgen.codegen.naming import (
     ModuleName,
     unique,
 )
-from contractgen.ir.model import Enum, NamedType, Record
+from contractgen.codegen.scalars import logical_type
+from contractgen.ir.model import (
+    Array,
+    AvroType,
+    Enum,
+    Fixed,
+    Map,
+    NamedRef,
+    NamedType,
+    Primitive,
+    Record,
+    Union,
+)
 
 MODELS = "models"
 
@@ -32,7 +44,8 @@ class ClassPlace:
 @dataclass(frozen=True, slots=True)
 class Layout:
     classes: Mapping[str, ClassPlace]
-    """Avro full name of every record and enum -> its class."""
+    """Avro full name of every record and enum -> its class; also of every fixed that shares a
+    union with other bytes (see `_distinct_fixed`)."""
     attributes: Mapping[str, tuple[str, ...]]
     """Record full name -> Python attribute of each field, in field order."""
     members: Mapping[str, tuple[str, ...]]
@@ -47,10 +60,13 @@ class Layout:
 
 
 def plan(types: Mapping[str, NamedType]) -> Layout:
-    classy: dict[str, Record | Enum] = {
-        n: t for n, t in sorted(types.items()) if isinstance(t, Record | Enum)
+    distinct = _distinct_fixed(types)
+    classy: dict[str, Record | Enum | Fixed] = {
+        n: t
+        for n, t in sorted(types.items())
+        if isinstance(t, Record | Enum) or (isinstance(t, Fixed) and n in distinct)
     }
-    by_namespace: dict[str, list[Record | Enum]] = {}
+    by_namespace: dict[str, list[Record | Enum | Fixed]] = {}
     for definition in classy.values():
         by_namespace.setdefault(definition.namespace or "", []).append(definition)
     class_names: dict[str, list[str]] = {
@@ -68,7 +84,8 @@ def plan(types: Mapping[str, NamedType]) -> Layout:
         if isinstance(t, Record)
     }
     members = {
-        n: tuple(unique(MemberName(s) for s in t.symbols))
+        # a member named like its class would shadow the class in the class body's annotations
+        n: tuple(unique((MemberName(s) for s in t.symbols), [classes[n].name]))
         for n, t in classy.items()
         if isinstance(t, Enum)
     }
@@ -93,3 +110,37 @@ def _module_paths(namespaces: list[str]) -> dict[str, tuple[str, ...]]:
             path = (*path, taken[segment])
             result.setdefault(prefix, path)
     return result
+
+
+def _distinct_fixed(types: Mapping[str, NamedType]) -> set[str]:
+    """Plain fixed types (no logical type) that share a union with `bytes` or another plain
+    fixed: Python would read them all as `bytes`, so each gets a `bytes` subclass of its own and
+    a writer can say which branch a value is. Every other fixed stays plain `bytes`."""
+    found: set[str] = set()
+
+    def plain_bytes(avro_type: AvroType) -> str | None:
+        if isinstance(avro_type, NamedRef):
+            avro_type = types[avro_type.fullname]
+        if isinstance(avro_type, Fixed | Primitive) and logical_type(avro_type) is None:
+            if isinstance(avro_type, Fixed):
+                return avro_type.fullname
+            return "bytes" if avro_type.type == "bytes" else None
+        return None
+
+    def walk(avro_type: AvroType) -> None:
+        if isinstance(avro_type, Array):
+            walk(avro_type.items)
+        elif isinstance(avro_type, Map):
+            walk(avro_type.values)
+        elif isinstance(avro_type, Union):
+            shared = [name for b in avro_type.branches if (name := plain_bytes(b)) is not None]
+            if len(shared) > 1:
+                found.update(name for name in shared if name != "bytes")
+            for branch in avro_type.branches:
+                walk(branch)
+
+    for definition in types.values():
+        if isinstance(definition, Record):
+            for avro_field in definition.fields:
+                walk(avro_field.type)
+    return found

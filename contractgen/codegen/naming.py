@@ -53,17 +53,35 @@ _CLASS_SCOPE_BUILTINS = frozenset(
     ("bool", "bytes", "dict", "float", "int", "list", "str", "tuple", "object")
 )
 
-# Attributes every generated model (either flavour) already has, and pydantic's BaseModel API:
-# a field with one of these names would replace a method.
+# Attributes every generated model (either flavour) already has, and pydantic's BaseModel API
+# (pydantic 2.x): a field with one of these names would replace a method. Both flavours reserve
+# them, so a field has the same Python name in either.
 _MEMBER_NAMES = frozenset(
     (
         "to_avro",
         "from_avro",
+        "validate_avro",
+        "AVRO_ALIASES",
         "cls",  # pydantic's model_construct(cls, ...) takes no field of that name
         "validate",
         "AVRO_SCHEMA",
         "AVRO_NAME",
+        "model_computed_fields",
         "model_config",
+        "model_construct",
+        "model_copy",
+        "model_dump",
+        "model_dump_json",
+        "model_extra",
+        "model_fields",
+        "model_fields_set",
+        "model_json_schema",
+        "model_parametrized_name",
+        "model_post_init",
+        "model_rebuild",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
         "copy",
         "dict",
         "json",
@@ -176,9 +194,30 @@ def unique(names: Iterable[str], taken: Iterable[str] = (), *, numbered: bool = 
     return result
 
 
+TOPIC_CLASS_KINDS = ("Event", "Producer", "Consumer", "AsyncProducer", "AsyncConsumer")
+# What a topic module imports from the runtime: no class of the topic may be called like one.
+_TOPIC_MODULE_NAMES = frozenset(
+    (
+        "AsyncConsumer",
+        "AsyncIdempotencyStore",
+        "AsyncProducer",
+        "Consumer",
+        "DeadLetterPolicy",
+        "IdempotencyStore",
+        "Producer",
+        "SchemaRegistry",
+        "TopicSpec",
+    )
+)
+
+
 def topic_class_prefix(topic: str) -> str:
-    """The class-name prefix of a topic's classes: `order-events` -> `OrderEvents`."""
-    return str(ClassName(topic))
+    """The class-name prefix of a topic's classes: `order-events` -> `OrderEvents`; a topic whose
+    classes would take a runtime name (`async` -> `AsyncProducer`) gets `Topic` added."""
+    prefix = str(ClassName(topic))
+    if any(f"{prefix}{kind}" in _TOPIC_MODULE_NAMES | _MODULE_NAMES for kind in TOPIC_CLASS_KINDS):
+        prefix += "Topic"
+    return prefix
 
 
 def describe_sources(files: list[str]) -> str:

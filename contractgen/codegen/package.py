@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from contractgen.codegen.distribution import as_distribution
 from contractgen.codegen.imports import Imports
 from contractgen.codegen.layout import Layout, plan
 from contractgen.codegen.naming import ModuleName, describe_sources, topic_class_prefix, unique
@@ -21,10 +22,11 @@ from contractgen.codegen.view import (
     ModelsView,
     ModuleScope,
     enum_view,
+    fixed_view,
     record_view,
 )
 from contractgen.config import Flavour
-from contractgen.ir.model import ContractSet, Enum, Record
+from contractgen.ir.model import ContractSet, Enum, Fixed, Record
 
 
 def generate(contracts: ContractSet, options: Options) -> list[GeneratedFile]:
@@ -60,6 +62,8 @@ def generate(contracts: ContractSet, options: Options) -> list[GeneratedFile]:
             topic_file(topic, module, topic_class_prefix(topic.name), layout, contracts.types)
         )
     files.append(GeneratedFile("py.typed", ""))
+    if options.distribution is not None:
+        return as_distribution(files, options, options.distribution, everything)
     return sorted(files, key=lambda f: f.path)
 
 
@@ -68,6 +72,7 @@ def _models_module(
 ) -> str:
     definitions = [contracts.types[n] for n in fullnames]
     view = ModelsView(
+        fixed=[fixed_view(d, scope) for d in definitions if isinstance(d, Fixed)],
         enums=[enum_view(d, scope) for d in definitions if isinstance(d, Enum)],
         records=[record_view(d, scope) for d in definitions if isinstance(d, Record)],
         helpers=scope.helpers,
@@ -78,7 +83,7 @@ def _models_module(
         source=describe_sources([contracts.type_files[n] for n in fullnames]),
         doc=docstring(f"Avro namespace `{namespace}`." if namespace else "The null namespace.", ""),
         imports=scope.imports,
-        exports=[v.name for v in view.enums] + [v.name for v in view.records],
+        exports=[v.name for v in view.fixed] + [v.name for v in view.enums + view.records],
         module=view,
         options=options,
     )

@@ -11,6 +11,7 @@ import json
 import re
 import textwrap
 from functools import cache
+from urllib.parse import quote
 
 LINE_LENGTH = 100
 
@@ -29,6 +30,13 @@ def string_literal(text: str) -> str:
         return escaped
     body = _ESCAPE.sub(lambda m: '"' if m.group(1) == '"' else m.group(0), escaped[1:-1])
     return "'" + body.replace("'", "\\'") + "'"
+
+
+def comment_text(text: str) -> str:
+    """`text` for a `#` comment: percent-encoded (RFC 3986, UTF-8) unless it is a letter, digit,
+    space or one of `/,.-_~`. No line break survives, and without `:` or `=` no comment can be
+    read as an encoding declaration (PEP 263), whatever a file or directory is called."""
+    return quote(text, safe="/, ", errors="surrogatepass")
 
 
 def bytes_literal(data: bytes) -> str:
@@ -81,11 +89,26 @@ def docstring(text: str | None, indent: str) -> list[str]:
         wrapped = textwrap.wrap(
             paragraph, width=width - 6, break_long_words=False, break_on_hyphens=False
         )
-        lines.extend(wrapped or [""])
+        lines.extend(piece for line in wrapped or [""] for piece in _split_long(line, width - 6))
     if len(lines) == 1 and len(lines[0]) + 6 <= width:
         return [f'{indent}"""{lines[0]}"""']
     body = [f"{indent}{line}" if line else "" for line in lines]
     return [f'{indent}"""', *body, f'{indent}"""']
+
+
+_ATOM = re.compile(r"\\(?:U[0-9a-f]{8}|u[0-9a-f]{4}|.)|.", re.DOTALL)
+
+
+def _split_long(line: str, width: int) -> list[str]:
+    """A line holding a word longer than `width`, cut between escape sequences (never inside)."""
+    if len(line) <= width:
+        return [line]
+    pieces = [""]
+    for atom in _ATOM.findall(line):
+        if len(pieces[-1]) + len(atom) > width:
+            pieces.append("")
+        pieces[-1] += atom
+    return [piece.strip() for piece in pieces if piece.strip()]
 
 
 def _escape(text: str) -> str:
@@ -94,6 +117,9 @@ def _escape(text: str) -> str:
         # non-ASCII is escaped too: ruff flags look-alike characters (RUF002)
         if char in "\n\t" or (char.isascii() and char.isprintable()):
             out.append(char)
+        elif 0xD800 <= ord(char) <= 0xDFFF:
+            # a lone surrogate is shown, not kept: CPython refuses one in a class's __doc__
+            out.append(f"\\\\u{ord(char):04x}")
         else:
             out.append(json.dumps(char)[1:-1] if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
     escaped = "".join(out).replace("\t", "    ")

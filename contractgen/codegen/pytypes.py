@@ -35,6 +35,10 @@ class Scope(Protocol):
 
     def duration(self) -> str: ...
 
+    def has_class(self, fullname: str) -> bool:
+        """Whether the named type has a generated class (records, enums, distinct fixed)."""
+        ...
+
     def check(self, name: str) -> str: ...
 
 
@@ -53,7 +57,9 @@ class PyType:
     aliases: tuple[str, ...] = ()
     """Other full names a record branch may be read back as (its aliases)."""
     named: bool = False
-    """A record, enum or fixed: fastavro may return it in a union as `(name, value)`."""
+    """A record, enum or fixed: fastavro returns it in a union as `(name, value)`."""
+    own_class: bool = False
+    """The annotation is a generated class of this type alone (an enum or a distinct fixed)."""
 
 
 def indent(lines: list[str]) -> list[str]:

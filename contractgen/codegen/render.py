@@ -15,7 +15,8 @@ from typing import Any
 import jinja2
 
 from contractgen.codegen.imports import Imports, isort_key
-from contractgen.config import Flavour
+from contractgen.codegen.pysource import comment_text
+from contractgen.config import DistributionConfig, Flavour
 
 API_LEVEL = 1
 """The contractgen.runtime API level generated code needs (see runtime/api_level.py)."""
@@ -27,6 +28,9 @@ class Options:
     """The import name of the generated package (may be dotted: `myapp.contracts`)."""
     flavour: Flavour = Flavour.DATACLASSES
     frozen: bool = False
+    distribution: DistributionConfig | None = None
+    """Also write an installable distribution: `pyproject.toml` at the top of the output, the
+    package under it (see `distribution.py`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,7 @@ def render_module(
         environment()
         .get_template("header.py.jinja")
         .render(
-            source=source,
+            source=comment_text(source),
             doc=doc,
             imports=imports.render(),
             exports=sorted(exports, key=isort_key),

@@ -8,38 +8,17 @@ from __future__ import annotations
 
 from contractgen.codegen.pytypes import Checks, PyType, Scope
 from contractgen.ir.model import Fixed, Primitive, prop
+from contractgen.runtime.logical import honoured_logical_type
 
 _INT_RANGE = {"int": 32, "long": 64}
 
 
 def logical_type(avro_type: Primitive | Fixed) -> str | None:
-    """The logical type if it is valid on its underlying type (Avro ignores it otherwise)."""
-    logical = avro_type.logical_type
+    """The logical type if Avro honours it on its underlying type (it ignores it otherwise)."""
     base = "fixed" if isinstance(avro_type, Fixed) else avro_type.type
-    valid = {
-        "decimal": ("bytes", "fixed"),
-        "uuid": ("string", "fixed"),
-        "date": ("int",),
-        "time-millis": ("int",),
-        "time-micros": ("long",),
-        "timestamp-millis": ("long",),
-        "timestamp-micros": ("long",),
-        "timestamp-nanos": ("long",),
-        "local-timestamp-millis": ("long",),
-        "local-timestamp-micros": ("long",),
-        "local-timestamp-nanos": ("long",),
-        "duration": ("fixed",),
-    }
-    if logical is None or base not in valid.get(logical, ()):
-        return None
-    if logical == "decimal" and not isinstance(prop(avro_type.props, "precision"), int):
-        return None
-    if isinstance(avro_type, Fixed) and (
-        (logical == "uuid" and avro_type.size != 16)
-        or (logical == "duration" and avro_type.size != 12)
-    ):
-        return None
-    return logical
+    size = avro_type.size if isinstance(avro_type, Fixed) else None
+    props = dict(avro_type.props)
+    return honoured_logical_type(base, props.get("logicalType"), props, size)
 
 
 def _decimal_checks(scope: Scope, avro_type: Primitive | Fixed) -> Checks:
@@ -124,6 +103,19 @@ def fixed_type(avro_type: Fixed, scope: Scope) -> PyType:
             named=True,
         )
     size = avro_type.size
+    if scope.has_class(avro_type.fullname):
+        cls = scope.ref(avro_type.fullname)
+        return PyType(
+            cls,
+            read=lambda v: f"{cls}({v})",
+            checks=lambda v, label: [f"{scope.check('check_fixed')}({v}, {size}, {label})"],
+            runtime_class="bytes",
+            branch_name=avro_type.fullname,
+            named=True,
+            own_class=True,
+            # a call as a default: linters trust only known-immutable types there
+            mutable=True,
+        )
     return PyType(
         "bytes",
         checks=lambda v, label: [f"{scope.check('check_fixed')}({v}, {size}, {label})"],

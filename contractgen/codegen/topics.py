@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from contractgen.codegen.layout import Layout
-from contractgen.codegen.naming import describe_sources
+from contractgen.codegen.naming import TOPIC_CLASS_KINDS, describe_sources
 from contractgen.codegen.pysource import docstring, fit, string_chunks, string_literal
 from contractgen.codegen.render import GeneratedFile, render_module
 from contractgen.codegen.view import ModuleScope
@@ -67,8 +67,7 @@ def topic_file(
         key_field="None" if key_attribute is None else string_literal(key_attribute),
         dlq_topic=string_literal(topic.dead_letter_topic),
     )
-    kinds = ("Producer", "Consumer", "AsyncProducer", "AsyncConsumer")
-    names = [f"{prefix}{kind}" for kind in kinds]
+    names = [f"{prefix}{kind}" for kind in TOPIC_CLASS_KINDS[1:]]
     text = render_module(
         "topic.py.jinja",
         source=describe_sources([*topic.value.files, *topic.key.files]),

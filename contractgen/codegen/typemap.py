@@ -71,6 +71,7 @@ def _named(avro_type: Record | Enum, scope: Scope) -> PyType:
             runtime_class="str",
             branch_name=avro_type.fullname,
             named=True,
+            own_class=True,
         )
     return PyType(
         cls,
@@ -86,31 +87,25 @@ def _named(avro_type: Record | Enum, scope: Scope) -> PyType:
     )
 
 
-class AmbiguousUnionError(Exception):
-    """Two branches of a union read back as the same Python class (see `python_type`)."""
-
-    def __init__(self, first: str, second: str, runtime_class: str) -> None:
-        super().__init__(first, second, runtime_class)
-        self.first, self.second, self.runtime_class = first, second, runtime_class
+class EmptyUnionError(Exception):
+    """A union without branches: valid Avro, but no value has that type."""
 
 
 def _union(avro_type: Union, scope: Scope, depth: int) -> PyType:
+    if not avro_type.branches:
+        raise EmptyUnionError
     branches = [python_type(b, scope, depth + 1) for b in avro_type.branches]
     nulls = [b for b in branches if b.annotation == "None"]
     others = [b for b in branches if b.annotation != "None"]
-    seen: dict[str, PyType] = {}
-    for branch in others:
-        # int|long and float|double read as the same value: fastavro picks the branch
-        key = "datetime" if branch.runtime_class.startswith("datetime") else branch.runtime_class
-        if key in seen and key not in ("int", "float"):
-            raise AmbiguousUnionError(seen[key].branch_name, branch.branch_name, key)
-        seen.setdefault(key, branch)
     if not others:
         return PyType("None", runtime_class="None", branch_name="null")
-    annotation = " | ".join(dict.fromkeys([b.annotation for b in others] + ["None"] * bool(nulls)))
-    # fastavro tags every record in a union, and an enum or fixed when it meets it by name (not
-    # inline): those go through the helpers, which accept both forms; `["null", Record]` is
-    # common enough to get its own inline form
+    annotations = [b.annotation for b in others] + ["None"] * bool(nulls)
+    if "float" in annotations:  # `float` admits an int already (PYI041)
+        annotations = [a for a in annotations if a != "int"]
+    annotation = " | ".join(dict.fromkeys(annotations))
+    # fastavro tags records, enums and fixed in unions with their name (the runtime reads with
+    # `return_named_type`): those go through the helpers, which accept both forms
+    # `["null", Record]` is common enough to get its own inline form
     if len(others) == 1:
         (only,) = others
         if not only.named:
@@ -120,19 +115,24 @@ def _union(avro_type: Union, scope: Scope, depth: int) -> PyType:
     # one helper per distinct union: a logical type shares its branch name with its base type
     key = "|".join(f"{b.branch_name}:{b.annotation}:{b.runtime_class}" for b in branches)
     writer, reader = scope.union_helpers(key, annotation, others)
-    record_branches = [b for b in others if b.is_record]
+    # a branch with a class of its own is checked when the value is of that class
+    checked = [
+        (b.annotation, b.checks)
+        for b in others
+        if (b.is_record or b.own_class) and b.checks is not None
+    ]
 
     def checks(v: str, label: str) -> list[str]:
         lines: list[str] = []
-        for b in record_branches:
-            lines += [f"if isinstance({v}, {b.annotation}):", f"    {v}.validate_avro()"]
+        for cls, check in checked:
+            lines += [f"if isinstance({v}, {cls}):", *indent(check(v, label))]
         return lines
 
     return PyType(
         annotation,
         write=lambda v: f"{writer}({v})",
         read=lambda v: f"{reader}({v})",
-        checks=checks if record_branches else None,
+        checks=checks if checked else None,
         runtime_class="union",
         branch_name="union",
         mutable=any(b.mutable for b in others),

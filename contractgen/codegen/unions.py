@@ -1,9 +1,15 @@
-"""The two helper functions of a union with more than one non-null branch.
+"""The two helper functions of a union with more than one non-null branch (or a named one).
 
 Writing tags every branch with fastavro's tuple notation `(name, datum)`, so fastavro never has to
-guess (records of identical shape stay distinct). Reading dispatches records on the name fastavro
-returns with `return_record_name=True`; other branches are told apart by their Python class, which
-`typemap` guarantees to be distinct.
+guess (records of identical shape stay distinct). Reading dispatches records, enums and fixed on
+the name fastavro returns with `return_named_type=True`; other branches are told apart by their
+Python class.
+
+Branches Python reads as the same class although Avro keeps them apart (`int` and `long`,
+`float` and `double`, `time-millis` and `time-micros`, a decimal or uuid on bytes/string and on a
+fixed) are written as one of them: the wider of `long`/`double` (it holds every value of the
+other exactly), else the first in the union. A value read from any of them is written back as
+that branch, so what the generated code writes reads back and writes again byte for byte.
 """
 
 from __future__ import annotations
@@ -12,14 +18,29 @@ from contractgen.codegen.imports import Imports
 from contractgen.codegen.pysource import LINE_LENGTH, fit
 from contractgen.codegen.pytypes import PyType
 
-_MERGED = ("int", "float")
-"""int|long and float|double: the same Python value, written untagged (fastavro picks the first
-branch it fits)."""
+_WIDER = ("long", "double")
+
+
+def _python_class(branch: PyType) -> str:
+    """What a writer can test a value for: the branch's own class, else what fastavro reads."""
+    return branch.annotation if branch.is_record or branch.own_class else branch.runtime_class
+
+
+def written_branches(branches: list[PyType]) -> list[PyType]:
+    """One branch per Python class: the one values of that class are written as."""
+    chosen: dict[str, PyType] = {}
+    for branch in branches:
+        key = _python_class(branch)
+        if key not in chosen or (
+            branch.branch_name in _WIDER and chosen[key].branch_name not in _WIDER
+        ):
+            chosen[key] = branch
+    return list(chosen.values())
 
 
 def _test(branch: PyType, imports: Imports) -> str:
     kind = branch.runtime_class
-    if branch.is_record or (kind == "str" and branch.write is not None):
+    if branch.is_record or branch.own_class or (kind == "str" and branch.write is not None):
         return f"isinstance(v, {branch.annotation})"
     if branch.write is not None and kind == "bytes":
         return f"isinstance(v, {branch.annotation})"
@@ -42,24 +63,21 @@ def _signature(name: str, annotation: str, returns: str) -> list[str]:
 
 
 def _write_order(branch: PyType) -> int:
-    # bool is an int and an int is acceptable as a float: test the narrower classes first
+    # bool is an int, an int is acceptable as a float, a distinct fixed is bytes: test the
+    # narrower classes first
+    if branch.own_class and branch.runtime_class == "bytes":
+        return 0
     return {"bool": 0, "float": 2}.get(branch.runtime_class, 1)
 
 
 def writer_source(name: str, annotation: str, branches: list[PyType], imports: Imports) -> str:
     any_ = imports.std("typing", "Any")
-    counts: dict[str, int] = {}
-    for branch in branches:
-        counts[branch.runtime_class] = counts.get(branch.runtime_class, 0) + 1
     lines = _signature(name, annotation, any_)
     if "None" in annotation.split(" | "):
         lines += ["    if v is None:", "        return None"]
-    for branch in sorted(branches, key=_write_order):
+    for branch in sorted(written_branches(branches), key=_write_order):
         value = branch.write("v") if branch.write is not None else "v"
-        if counts[branch.runtime_class] > 1 and branch.runtime_class in _MERGED:
-            datum = value
-        else:
-            datum = f'("{branch.branch_name}", {value})'
+        datum = f'("{branch.branch_name}", {value})'
         lines += [f"    if {_test(branch, imports)}:", f"        return {datum}"]
     lines.append('    raise TypeError(f"a {type(v).__name__} is not a branch of this union")')
     return "\n".join(lines) + "\n"
@@ -71,30 +89,30 @@ def reader_source(name: str, branches: list[PyType], imports: Imports) -> str:
     lines = [f"def {name}(v: {any_}) -> {any_}:"]
     named = [b for b in branches if b.named]
     if named:
-        # records always come tagged; enums and fixed when the schema names them by reference
         lines += ["    if type(v) is tuple:", "        branch, v = v"]
-        for branch in (b for b in named if b.is_record):
-            assert branch.read is not None
+        for branch in named:
             test = _is_one_of([branch.branch_name, *branch.aliases])
-            lines += [f"        if {test}:", f"            return {branch.read('v')}"]
-        plain = [b.branch_name for b in named if not b.is_record]
-        unexpected = '        raise ValueError(f"unexpected branch {branch!r} in union")'
-        if plain:
-            lines += [f"        if {_is_one_of(plain, negate=True)}:", f"    {unexpected}"]
-        else:
-            lines.append(unexpected)
+            value = branch.read("v") if branch.read is not None else "v"
+            lines += [f"        if {test}:", f"            return {value}"]
+        lines.append('        raise ValueError(f"unexpected branch {branch!r} in union")')
+    # untagged: an unnamed branch, or a named one read without `return_named_type` (told apart
+    # only if no other branch reads as the same class)
+    classes = [b.runtime_class for b in branches]
     for branch in branches:
-        if branch.read is not None and not branch.is_record:
-            lines += [
-                f"    if isinstance(v, {branch.runtime_class}):",
-                f"        return {branch.read('v')}",
-            ]
+        if branch.read is None or branch.is_record:
+            continue
+        if branch.named and classes.count(branch.runtime_class) > 1:
+            continue
+        lines += [
+            f"    if isinstance(v, {branch.runtime_class}):",
+            f"        return {branch.read('v')}",
+        ]
     lines.append("    return v")
     return "\n".join(lines) + "\n"
 
 
-def _is_one_of(names: list[str], *, negate: bool = False) -> str:
+def _is_one_of(names: list[str]) -> str:
     if len(names) == 1:
-        return f'branch {"!=" if negate else "=="} "{names[0]}"'
+        return f'branch == "{names[0]}"'
     quoted = ", ".join(f'"{n}"' for n in names)
-    return f"branch {'not in' if negate else 'in'} ({quoted})"
+    return f"branch in ({quoted})"

@@ -13,16 +13,17 @@ from dataclasses import dataclass, field
 from contractgen.avro.canonical import canonical_string
 from contractgen.avro.resolve import self_contained
 from contractgen.codegen import unions
-from contractgen.codegen.defaults import default_source
+from contractgen.codegen.defaults import UnusableDefaultError, default_source
 from contractgen.codegen.imports import Imports
 from contractgen.codegen.layout import Layout
-from contractgen.codegen.pysource import docstring, fit, string_chunks, string_literal
+from contractgen.codegen.pysource import LINE_LENGTH, docstring, fit, string_chunks, string_literal
 from contractgen.codegen.pytypes import PyType
-from contractgen.codegen.typemap import AmbiguousUnionError, python_type
+from contractgen.codegen.typemap import EmptyUnionError, python_type
 from contractgen.diagnostics import ContractError, Diagnostic
-from contractgen.ir.model import Enum, NamedType, Record
+from contractgen.ir.model import Enum, Fixed, NamedType, Record
 
-AMBIGUOUS_UNION = "GEN001"
+UNUSABLE_DEFAULT = "GEN003"
+EMPTY_UNION = "GEN004"
 _LOOP_VARIABLE = re.compile(r"\b_([vk])(\d+)\b")
 CHECKS_MODULE = "_checks"
 DURATION_MODULE = "duration"
@@ -38,7 +39,6 @@ class FieldView:
     """Python source of the default value, when it is shared safely."""
     factory: str | None
     """Python source of a zero-argument callable making the default, for mutable values."""
-    noqa: str
     doc: list[str]
     write: list[str]
     """The dict entry converting `self.<attribute>` for fastavro (lines, indented)."""
@@ -47,8 +47,14 @@ class FieldView:
     checks: list[str]
 
     def declaration(self, suffix: str) -> list[str]:
-        """`attribute: annotation<suffix>` within the line length."""
-        return fit("    ", f"{self.attribute}: ", self.annotation, suffix + self.noqa)
+        """`attribute: annotation<suffix>` within the line length: as ruff formats it, a call
+        after `=` is split inside its parentheses before the annotation is."""
+        first = f"    {self.attribute}: {self.annotation}{suffix.partition('(')[0]}("
+        inner = f"        {suffix.partition('(')[2][:-1]}"
+        whole = f"    {self.attribute}: {self.annotation}{suffix}"
+        if len(whole) > LINE_LENGTH and suffix.endswith(")") and len(first) <= LINE_LENGTH:
+            return [first, inner, "    )"]
+        return fit("    ", f"{self.attribute}: ", self.annotation, suffix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +66,7 @@ class RecordView:
     """The registry canonical string as adjacent string literals."""
     aliases: list[str]
     fields: list[FieldView]
+    arbitrary_types: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +77,14 @@ class EnumView:
     members: list[tuple[str, str]]
     """(Python member, Avro symbol as a string literal)."""
     default: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FixedView:
+    name: str
+    fullname: str
+    size: int
+    doc: list[str]
 
 
 @dataclass(slots=True)
@@ -83,17 +98,22 @@ class ModuleScope:
     helpers: list[str] = field(default_factory=list)
     foreign_refs: int = 0
     """How many references to other modules' classes were made (see `_field_view`)."""
+    fixed_refs: int = 0
+    """How many references to distinct fixed classes were made (see `record_view`)."""
     late: bool = False
     """Import other modules' classes after this module's own (the pydantic flavour)."""
     local_names: frozenset[str] = frozenset()
     _late_names: dict[str, str] = field(default_factory=dict)
     _unions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     def _root(self) -> str:
         return "." * (len(self.path) + 1)
 
     def ref(self, fullname: str) -> str:
         place = self.layout.classes[fullname]
+        if isinstance(self.named[fullname], Fixed):
+            self.fixed_refs += 1
         if place.module == self.path:
             return place.name
         self.foreign_refs += 1
@@ -102,10 +122,23 @@ class ModuleScope:
         while common < min(len(self.path), len(target) - 1) and self.path[common] == target[common]:
             common += 1
         package = "." * (len(self.path) - common + 1) + ".".join(target[common:-1])
-        alias = "_" + "_".join(target)
+        alias = self._alias(target)
         if self.late:
             return self._late_ref(fullname, package, target[-1], alias)
         return f"{self.imports.module(package, target[-1], alias)}.{place.name}"
+
+    def _alias(self, target: tuple[str, ...]) -> str:
+        """The local name of another module: `_models_a_b` for models/a/b, numbered when another
+        module already has it here (models/a_b), so every alias names one module."""
+        if target not in self._aliases:
+            base = "_" + "_".join(target)
+            taken = set(self._aliases.values())
+            alias, number = base, 1
+            while alias in taken:
+                number += 1
+                alias = f"{base}_{number}"
+            self._aliases[target] = alias
+        return self._aliases[target]
 
     def _late_ref(self, fullname: str, package: str, module: str, alias: str) -> str:
         """pydantic resolves annotations when a class is created: a class of another module is
@@ -128,6 +161,9 @@ class ModuleScope:
             self.helpers.append(unions.reader_source(names[1], branches, self.imports))
         return self._unions[key]
 
+    def has_class(self, fullname: str) -> bool:
+        return fullname in self.layout.classes
+
     def duration(self) -> str:
         return self.imports.name(f"{self._root()}{DURATION_MODULE}", "Duration")
 
@@ -135,30 +171,50 @@ class ModuleScope:
         return self.imports.name(f"{self._root()}{CHECKS_MODULE}", name)
 
 
+def _default_source(record: Record, index: int, scope: ModuleScope) -> str:
+    """The Python source of a field's default, or a located ContractError."""
+    avro_field = record.fields[index]
+    try:
+        return default_source(avro_field.type, avro_field.default, scope, scope.layout)
+    except RecursionError:
+        # a record whose fields' defaults hold the record again: Java's strict parse refuses it
+        # too ("Schema fields not set yet")
+        problem = "never ends: it holds its own record's default again"
+    except UnusableDefaultError as error:
+        problem = str(error)
+    raise ContractError(
+        [
+            Diagnostic(
+                UNUSABLE_DEFAULT,
+                f"field `{avro_field.name}` of {record.fullname}: the default {problem}; "
+                "give a default of the field's type",
+                avro_field.location,
+            )
+        ]
+    )
+
+
 def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     avro_field = record.fields[index]
     attribute = scope.layout.attributes[record.fullname][index]
     try:
         py = python_type(avro_field.type, scope)
-    except AmbiguousUnionError as error:
+    except EmptyUnionError:
         raise ContractError(
             [
                 Diagnostic(
-                    AMBIGUOUS_UNION,
-                    f"field `{avro_field.name}` of {record.fullname}: union branches "
-                    f"{error.first} and {error.second} are both read back as Python "
-                    f"{error.runtime_class}, so a reader cannot tell them apart; wrap one in a "
-                    "record",
+                    EMPTY_UNION,
+                    f"field `{avro_field.name}` of {record.fullname} has an empty union (`[]`) "
+                    "in its type, which no value matches: give the union a branch",
                     avro_field.location,
                 )
             ]
-        ) from error
+        ) from None
     key = string_literal(avro_field.name)
     default = factory = None
-    noqa = ""
     if avro_field.has_default:
         before = scope.foreign_refs
-        source = default_source(avro_field.type, avro_field.default, scope, scope.layout)
+        source = _default_source(record, index, scope)
         # a class of another module may not exist yet while an import cycle is initialising
         foreign = scope.foreign_refs != before
         if source == "None":
@@ -170,9 +226,10 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
         elif py.mutable or foreign or source.startswith(("UUID(", "Duration(")):
             # mutable values must not be shared between instances, and linters only trust
             # calls to known-immutable types (Decimal, datetime) as shared defaults
-            factory = f"lambda: {source}"
-            # the lambda defers the lookup; ruff can't see why it is needed for a bare call
-            noqa = "  # noqa: PLW0108" if source.endswith("()") else ""
+            # the lambda defers the lookup of a class of another module; a bare call in it
+            # would read as an unneeded lambda (PLW0108), so an empty record is made from data
+            body = f"{source[:-2]}.from_avro({{}})" if source.endswith("()") else source
+            factory = f"lambda: {body}"
         else:
             default = source
     self_value, data_value = f"self.{attribute}", f"data[{key}]"
@@ -185,7 +242,6 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
         annotation=py.annotation,
         default=default,
         factory=factory,
-        noqa=noqa,
         doc=docstring(avro_field.doc, "    "),
         write=fit(" " * 12, f"{key}: ", write, ","),
         read=fit(" " * 12, f"{attribute}=", read, ","),
@@ -200,13 +256,17 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
 
 def record_view(record: Record, scope: ModuleScope) -> RecordView:
     schema = canonical_string(self_contained(record, scope.named))
+    before = scope.fixed_refs
+    fields = [_field_view(record, i, scope) for i in range(len(record.fields))]
     return RecordView(
         name=scope.layout.classes[record.fullname].name,
         fullname=record.fullname,
         doc=docstring(record.doc, "    "),
         schema=string_chunks(schema, 86),
         aliases=[string_literal(a) for a in record.aliases],
-        fields=[_field_view(record, i, scope) for i in range(len(record.fields))],
+        fields=fields,
+        # pydantic checks a distinct fixed (a bytes subclass) with isinstance only when told to
+        arbitrary_types=scope.fixed_refs != before,
     )
 
 
@@ -222,10 +282,24 @@ def enum_view(enum: Enum, scope: ModuleScope) -> EnumView:
     )
 
 
+def fixed_view(fixed: Fixed, scope: ModuleScope) -> FixedView:
+    return FixedView(
+        name=scope.layout.classes[fixed.fullname].name,
+        fullname=fixed.fullname,
+        size=fixed.size,
+        doc=docstring(
+            f"Avro fixed `{fixed.fullname}` ({fixed.size} bytes), a type of its own so a union "
+            "can tell it from other bytes.",
+            "    ",
+        ),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ModelsView:
-    """One models module: the enums first (record defaults may name their members)."""
+    """One models module: fixed and enums first (record defaults may name them)."""
 
+    fixed: list[FixedView]
     enums: list[EnumView]
     records: list[RecordView]
     helpers: list[str]

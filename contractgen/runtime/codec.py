@@ -16,11 +16,13 @@ from fastavro.types import Schema as ParsedSchema
 
 from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.framing import HEADER_SIZE, frame_header, peek_schema_id, schema_id_of
+from contractgen.runtime.logical import without_ignored_logical_types
 from contractgen.runtime.registry import SchemaIds
 
 
 def parse(schema_str: str, adapt: Callable[[Any], Any] | None = None) -> ParsedSchema:
-    schema = json.loads(schema_str)
+    # Avro ignores an invalid logical type; fastavro would refuse the schema or convert values
+    schema = without_ignored_logical_types(json.loads(schema_str))
     return fastavro.parse_schema(adapt(schema) if adapt else schema)
 
 
@@ -81,9 +83,7 @@ class AvroCodec:
         source = io.BytesIO(data)
         source.seek(HEADER_SIZE)
         try:
-            datum = fastavro.schemaless_reader(
-                source, writer, self._schema, return_record_name=True
-            )
+            datum = fastavro.schemaless_reader(source, writer, self._schema, return_named_type=True)
         except Exception as exc:  # fastavro raises many types for corrupt or unresolvable data
             raise DeserializationError(
                 f"cannot decode a {self._subject} message with schema id {schema_id}: {exc}"

@@ -89,7 +89,7 @@ def envelope_to_avro(envelope: Envelope[Any]) -> dict[str, Any]:
 def envelope_from_avro(
     datum: Mapping[str, Any], events: Mapping[str, type[AvroModel]]
 ) -> Envelope[Any]:
-    """Build an envelope from fastavro's output (`wire_schema`, return_record_name=True)."""
+    """Build an envelope from fastavro's output (`wire_schema`, return_named_type=True)."""
     name, fields = datum["payload"]
     event_class = events.get(name)
     if event_class is None:

@@ -9,7 +9,8 @@ class AvroModel(Protocol):
 
     `to_avro` returns a dict ready for fastavro's writer: nested unions of records in tuple form
     ``("full.Name", dict)``, logical types as fastavro accepts them. `from_avro` takes fastavro's
-    reader output produced with ``return_record_name=True``.
+    reader output produced with ``return_named_type=True`` (records, enums and fixed in unions
+    come as ``(name, value)``).
     """
 
     AVRO_SCHEMA: ClassVar[str]

@@ -1,7 +1,8 @@
 """Sample data for any Avro schema, in the form fastavro's writer takes.
 
 `samples(schema)` returns one datum per variant; variant `n` takes branch `n % len(branches)` of
-every union, so the samples together cover every branch of every union (records in unions are
+every union, so the samples together cover every branch of every union (but those Python reads
+as one class: sampled as the branch generated code writes them as; records in unions are
 written in tuple form, so identical shapes stay distinct). Values are chosen so fastavro picks
 the intended branch back (a long outside the int range, say) and survive a round trip exactly.
 """
@@ -55,10 +56,33 @@ def samples(schema: AvroSchema) -> list[Any]:
     return [_datum(schema, schema.root, n, 0) for n in range(_widest_union(schema))]
 
 
-def _is_int_like(schema: AvroSchema, t: AvroType) -> str | None:
-    """The primitive type name of a branch, or None."""
+_SAME_PYTHON_CLASS = {"int": "int", "long": "int", "float": "float", "double": "float"}
+
+
+def _python_class(schema: AvroSchema, t: AvroType) -> str | None:
+    """For the branches Python reads as one class (int/long, float/double, time-millis/micros)."""
     t = schema.resolve(t)
-    return t.type if isinstance(t, Primitive) else None
+    if not isinstance(t, Primitive):
+        return None
+    if t.logical_type in ("time-millis", "time-micros"):
+        return "time"
+    return _SAME_PYTHON_CLASS.get(t.type) if t.logical_type is None else None
+
+
+_WIDE = ("long", "double")
+
+
+def _written(schema: AvroSchema, branches: list[AvroType], index: int) -> int:
+    """The branch generated code writes a value of branch `index` as (see codegen.unions): the
+    wider of long/double among the branches Python cannot tell apart, else the first of them."""
+    kind = _python_class(schema, branches[index])
+    if kind is None:
+        return index
+    same = [i for i, b in enumerate(branches) if _python_class(schema, b) == kind]
+    wide = [
+        i for i in same if getattr(schema.resolve(branches[i]), "type", "") in ("long", "double")
+    ]
+    return (wide or same)[0]
 
 
 def _datum(schema: AvroSchema, t: AvroType, n: int, depth: int) -> Any:
@@ -69,11 +93,11 @@ def _datum(schema: AvroSchema, t: AvroType, n: int, depth: int) -> Any:
         if depth >= MAX_DEPTH:  # stop recursion: prefer a branch that is not a record
             plain = [i for i, b in enumerate(branches) if not isinstance(schema.resolve(b), Record)]
             index = plain[0] if plain else index
+        index = _written(schema, branches, index)
         branch = schema.resolve(branches[index])
         value = _datum(schema, branch, n, depth + 1)
-        kinds = [_is_int_like(schema, b) for b in branches]
-        if value is None or ({"int", "long"} <= set(kinds) and kinds[index] in ("int", "long")):
-            return value  # untagged: fastavro picks int or long by range
+        if value is None:
+            return value
         if isinstance(branch, Record | Enum | Fixed):
             return (branch.fullname, value)
         if isinstance(branch, Array | Map):

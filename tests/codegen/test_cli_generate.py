@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,46 @@ def test_flavour_option_overrides(project: Path) -> None:
     assert run(project, *OPTIONS, "--flavour", "pydantic").exit_code == 0
     text = (project / "out/things/models/x/y/__init__.py").read_text("utf-8")
     assert "class Thing(BaseModel):" in text
+
+
+def _configure(project: Path, distribution: str) -> None:
+    config = f'schemas = ["avro"]\noutput = "."\npackage = "acme.things"\n\n{distribution}'
+    (project / "contractgen.toml").write_text(config, "utf-8")
+
+
+def test_a_distribution_is_the_output_with_the_package_under_it(project: Path) -> None:
+    _configure(project, '[distribution]\nname = "acme-things"\nversion = "2.0.1"\n')
+    result = run(project)
+    assert result.exit_code == 0, result.output
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))
+    project_table = pyproject["project"]
+    assert (project_table["name"], project_table["version"]) == ("acme-things", "2.0.1")
+    (requirement,) = project_table["dependencies"]
+    assert re.fullmatch(r"contractgen>=\d+\.\d+,<\d+(\.\d+)?", requirement)
+    assert (project / "acme/things/py.typed").is_file()
+    assert (project / "acme/things/models/x/y/__init__.py").is_file()
+    assert run(project, "--check").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('name = "acme things"\nversion = "1.0"', "`acme things` is not a project name"),
+        ('name = "acme"\nversion = "one"', "`one` is not a version"),
+    ],
+)
+def test_a_bad_distribution_is_a_located_config_error(
+    project: Path, table: str, message: str
+) -> None:
+    _configure(project, f"[distribution]\n{table}\n")
+    result = run(project)
+    assert result.exit_code == 2
+    assert re.search(rf"contractgen\.toml:\d+:\d+: CFG005 {message}", result.stderr), result.stderr
+
+
+def test_an_output_it_cannot_write_is_a_clear_error(project: Path) -> None:
+    (project / "out").write_text("a file where a directory must go\n", "utf-8")
+    result = run(project, *OPTIONS)
+    assert result.exit_code == 2
+    assert "GEN005 cannot write" in result.stderr and "nothing was written" in result.stderr
+    assert "Traceback" not in result.output

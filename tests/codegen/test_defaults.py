@@ -82,6 +82,6 @@ def test_defaults_match_what_fastavro_reads_for_them(case: str) -> None:
         fastavro.schemaless_writer(out, fastavro.parse_schema(_strip_logical(schema)), datum)
         logical = fastavro.parse_schema(schema)
         read = fastavro.schemaless_reader(
-            io.BytesIO(out.getvalue()), logical, logical, return_record_name=True
+            io.BytesIO(out.getvalue()), logical, logical, return_named_type=True
         )
         assert cls() == cls.from_avro(read), cls.AVRO_NAME

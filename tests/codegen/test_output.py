@@ -10,6 +10,7 @@ import pytest
 
 from contractgen.codegen.output import HEADER_PREFIX, compare, write
 from contractgen.codegen.render import GeneratedFile
+from contractgen.diagnostics import ContractError
 
 
 def files(version: str) -> list[GeneratedFile]:
@@ -39,7 +40,7 @@ def test_a_failure_while_writing_leaves_the_previous_tree(
         return real_fdopen(fd, *args, **kwargs)
 
     monkeypatch.setattr(os, "fdopen", failing_fdopen)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(ContractError, match=r"GEN005 cannot write .*No space left"):
         write(tmp_path, files("new"))
     assert snapshot(tmp_path) == before  # no staged leftovers, no half-updated file
 

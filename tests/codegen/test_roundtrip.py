@@ -50,7 +50,7 @@ def _write(parsed: Any, datum: Any) -> bytes:
 
 
 def _read(parsed: Any, data: bytes) -> Any:
-    return fastavro.schemaless_reader(io.BytesIO(data), parsed, parsed, return_record_name=True)
+    return fastavro.schemaless_reader(io.BytesIO(data), parsed, parsed, return_named_type=True)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -68,6 +68,8 @@ def test_fastavro_round_trip_is_byte_exact(case: str) -> None:
     assert checked
 
 
+# confluent-kafka's AvroDeserializer tags only records in unions (`return_record_name`): the
+# named_unions case needs the contractgen runtime, which reads with `return_named_type`
 @pytest.mark.parametrize("case", ["basic", "unions", "logical", "topics"])
 def test_confluent_serializer_round_trip(case: str, registry: SchemaRegistryClient) -> None:
     checked = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,5 +67,21 @@ def test_mypy_strict_is_clean_on_generated_code() -> None:
         text=True,
         check=False,
         env={**os.environ, "MYPYPATH": search},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_follows_the_installed_contractgen_from_anywhere(tmp_path: Path) -> None:
+    # a service type-checks its copy of the generated package against the installed contractgen
+    # (the quick start's editable install included): no MYPYPATH, not run from this repository
+    shutil.copytree(REPO / "generated", tmp_path / "generated")
+    environment = {k: v for k, v in os.environ.items() if k not in ("MYPYPATH", "PYTHONPATH")}
+    result = subprocess.run(
+        [str(BIN / "mypy"), "--strict", "--no-incremental", "-p", "generated"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environment,
     )
     assert result.returncode == 0, result.stdout + result.stderr

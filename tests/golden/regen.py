@@ -25,7 +25,12 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "contractgen.toml").is_f
 def render_case(case: str) -> tuple[Path, list[GeneratedFile] | str]:
     """The case's output directory and its files, or the diagnostics text if it is refused."""
     config = load_config(GOLDEN / case / "contractgen.toml", cwd=GOLDEN / case)
-    options = Options(package=config.package, flavour=config.flavour, frozen=config.frozen)
+    options = Options(
+        package=config.package,
+        flavour=config.flavour,
+        frozen=config.frozen,
+        distribution=config.distribution,
+    )
     try:
         contracts = load_project(config.source.path, cwd=GOLDEN / case).contracts
         return config.output, generate(contracts, options)

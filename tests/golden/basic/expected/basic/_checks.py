@@ -22,9 +22,10 @@ def check_fixed(value: bytes, size: int, field: str) -> None:
 
 
 def check_decimal(value: Decimal, precision: int, scale: int, field: str) -> None:
-    _sign, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int):
+    if not value.is_finite():
         raise ValueError(f"{field}: {value} is not a finite decimal")
+    _sign, digits, places = value.as_tuple()
+    exponent = int(places)  # an int for every finite decimal
     if -exponent > scale:
         raise ValueError(f"{field}: {value} has more than {scale} decimal places")
     if len(digits) + exponent + scale > precision:

@@ -80,7 +80,6 @@ class Drawing:
     maybe: Circle | None = None
     anything: (
         bool
-        | int
         | float
         | bytes
         | _models_art_other.Point
@@ -89,7 +88,7 @@ class Drawing:
         | dict[str, Circle]
         | None
     ) = None
-    numbers: int | float = 1
+    numbers: float = 1
     first_non_null: str | None = "x"
     layers: list[Circle | Square | None] = field(default_factory=list)
     other_point: Point
@@ -225,7 +224,6 @@ def _read_union1(v: Any) -> Any:
 def _write_union2(
     v: (
         bool
-        | int
         | float
         | bytes
         | _models_art_other.Point
@@ -240,9 +238,7 @@ def _write_union2(
     if isinstance(v, bool):
         return ("boolean", v)
     if isinstance(v, int):
-        return v
-    if isinstance(v, int):
-        return v
+        return ("long", v)
     if isinstance(v, bytes):
         return ("bytes", v)
     if isinstance(v, _models_art_other.Point):
@@ -263,8 +259,9 @@ def _read_union2(v: Any) -> Any:
         branch, v = v
         if branch == "art.other.Point":
             return _models_art_other.Point.from_avro(v)
-        if branch != "art.shapes.Color":
-            raise ValueError(f"unexpected branch {branch!r} in union")
+        if branch == "art.shapes.Color":
+            return Color(v)
+        raise ValueError(f"unexpected branch {branch!r} in union")
     if isinstance(v, str):
         return Color(v)
     if isinstance(v, list):
@@ -274,7 +271,7 @@ def _read_union2(v: Any) -> Any:
     return v
 
 
-def _write_union3(v: int | float) -> Any:
+def _write_union3(v: float) -> Any:
     if isinstance(v, int):
         return ("int", v)
     if isinstance(v, int | float):
@@ -339,8 +336,11 @@ def _write_union6(v: bytes | Color | None) -> Any:
 def _read_union6(v: Any) -> Any:
     if type(v) is tuple:
         branch, v = v
-        if branch not in ("art.shapes.Blob", "art.shapes.Color"):
-            raise ValueError(f"unexpected branch {branch!r} in union")
+        if branch == "art.shapes.Blob":
+            return v
+        if branch == "art.shapes.Color":
+            return Color(v)
+        raise ValueError(f"unexpected branch {branch!r} in union")
     if isinstance(v, str):
         return Color(v)
     return v
