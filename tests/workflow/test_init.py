@@ -11,6 +11,8 @@ from click.testing import CliRunner
 
 from contractgen.cli.main import main
 
+REPO = Path(__file__).parents[2]
+
 
 def run(directory: Path, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["--config", str(directory / "contractgen.toml"), *args])
@@ -80,18 +82,28 @@ def test_a_bad_package_name_is_refused_before_anything_is_written(tmp_path: Path
     assert not (tmp_path / "new").exists()
 
 
-def test_init_warns_that_the_default_install_is_not_on_pypi(tmp_path: Path) -> None:
+def test_init_installs_contractgen_from_where_it_came_and_warns_when_others_cannot(
+    tmp_path: Path,
+) -> None:
+    # This checkout is installed from a local directory (pip install -e .): only this machine
+    # can install from there, which init says.
+    here = f"contractgen @ {REPO.as_uri()}"
     result = CliRunner().invoke(main, ["init", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "warning: the CI workflow installs 'contractgen' from PyPI; pass --install "
-        "'contractgen @ git+<URL>@<tag>' until it is published"
+        f"warning: CI and the pre-commit hooks install {here!r} from this machine's copy; pass "
+        "--install 'contractgen @ git+<URL>@<tag>' so that every clone can install it"
     ]
-    assert (
-        "pip install 'contractgen'" in (tmp_path / "a/.github/workflows/contracts.yml").read_text()
-    )
+    assert f"pip install '{here}'" in (tmp_path / "a/.github/workflows/contracts.yml").read_text()
+    hooks = (tmp_path / "a/.pre-commit-config.yaml").read_text()
+    assert f"additional_dependencies: ['{here}']" in hooks
+    assert "language: system" not in hooks and "pip install contractgen" not in hooks
     spec = "contractgen @ git+https://example.com/contractgen.git@v1.0.0"
     result = CliRunner().invoke(main, ["init", "--install", spec, str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
     assert f"pip install '{spec}'" in (tmp_path / "b/.github/workflows/contracts.yml").read_text()
+    assert (
+        f"additional_dependencies: ['{spec}']"
+        in (tmp_path / "b/.pre-commit-config.yaml").read_text()
+    )
