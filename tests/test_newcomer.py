@@ -20,8 +20,9 @@ ORDERS = Path("schemas/com/acme/orders")
 def run(*args: str, cwd: Path, env: dict[str, str | None] | None = None) -> Result:
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(cwd)
-        variables = {"CONTRACTGEN_CONFIG": None, "CONTRACTGEN_REGISTRY_URL": None,
-                     "SCHEMA_REGISTRY_URL": None, "KAFKA_BOOTSTRAP_SERVERS": None, **(env or {})}  # fmt: skip
+        unset = ("CONTRACTGEN_CONFIG", "CONTRACTGEN_REGISTRY_URL", "SCHEMA_REGISTRY_URL",
+                 "KAFKA_BOOTSTRAP_SERVERS")  # fmt: skip
+        variables: dict[str, str | None] = {**dict.fromkeys(unset), **(env or {})}
         return CliRunner(env=variables).invoke(main, args)
 
 
