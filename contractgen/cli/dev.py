@@ -151,8 +151,10 @@ def _cluster(brokers: int) -> MockKafkaCluster:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--registry-port", default=8081, show_default=True, help="0 picks a free port.")
-@click.option("--brokers", default=1, show_default=True, help="Brokers in the mock cluster.")
+@click.option("--registry-port", default=8081, show_default=True,
+              type=click.IntRange(0, 65535), help="0 picks a free port.")  # fmt: skip
+@click.option("--brokers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Brokers in the mock cluster.")  # fmt: skip
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path),
               help="Registry store (default: the project's embedded registry file).")  # fmt: skip
 @click.option("--register/--no-register", "register_contracts", default=True, show_default=True,

@@ -93,14 +93,17 @@ def lag(
 
 
 def _unreachable(bootstrap_servers: str, timeout: float) -> str | None:
-    """Why no broker accepts a TCP connection, or None when one does (or the list is not plain
-    host:port, which librdkafka then judges): a closed port says so at once, not after a timeout
-    as a confusing "did not list the topics"."""
+    """Why no broker accepts a TCP connection, or None when one does: a closed port or an unknown
+    host says so at once, not after a timeout as a confusing "did not list the topics"."""
     reasons: list[str] = []
     for server in bootstrap_servers.split(","):
-        host, _, port = server.strip().rpartition("://")[2].rpartition(":")
+        address = server.strip().rpartition("://")[2]
+        host, colon, port = address.rpartition(":")
+        if not colon:
+            host, port = address, "9092"  # Kafka's port, as librdkafka assumes
         if not host or not port.isdigit():
-            return None
+            reasons.append(f"{server.strip()!r} is not HOST:PORT")
+            continue
         try:
             socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
         except OSError as error:
