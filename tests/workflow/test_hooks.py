@@ -7,6 +7,7 @@ another repository's `.pre-commit-config.yaml` would.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -78,3 +79,43 @@ def test_the_generate_hook_fails_on_stale_generated_code(
     result = try_hook(contracts, pre_commit_home, "contractgen-generate")
     assert result.returncode == 1
     assert "generated/things.py" in result.stdout
+
+
+def test_git_commit_runs_the_hooks_in_a_fresh_shell_without_the_virtualenv(
+    tmp_path: Path, pre_commit_home: Path
+) -> None:
+    """The scaffold's own `.pre-commit-config.yaml`: pre-commit installs contractgen (from where
+    this one was installed) in its own environment, so no activated virtualenv is needed."""
+    directory = tmp_path / "contracts"
+    subprocess.run(
+        [sys.executable, "-m", "contractgen.cli.main", "init", str(directory)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    fresh = {"PRE_COMMIT_HOME": str(pre_commit_home), "PATH": "/usr/bin:/bin",
+             "HOME": str(tmp_path), "GIT_AUTHOR_NAME": "ci", "GIT_AUTHOR_EMAIL": "ci@example.com",
+             "GIT_COMMITTER_NAME": "ci", "GIT_COMMITTER_EMAIL": "ci@example.com"}  # fmt: skip
+
+    def shell(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(args, cwd=directory, env=fresh, capture_output=True, text=True,
+                              check=False, timeout=900)  # fmt: skip
+
+    assert shell("git", "init", "-q", "-b", "main").returncode == 0
+    # `pre-commit install` from the virtualenv, as the scaffold's README says; then a new shell.
+    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=directory,
+                               env={**fresh, "PATH": os.environ["PATH"]}, capture_output=True,
+                               text=True, check=False)  # fmt: skip
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    shell("git", "add", "-A")
+    first = shell("git", "commit", "-qm", "Contracts")
+    assert first.returncode == 0, first.stdout + first.stderr
+    hooks = first.stdout + first.stderr  # git relays the hooks' output on stderr
+    assert "contractgen validate" in hooks and "Passed" in hooks and "Failed" not in hooks
+
+    schema = directory / "schemas" / "com" / "example" / "things" / "ThingCreated.avsc"
+    data = json.loads(schema.read_text())
+    data["fields"].append({"name": "owner", "type": "string"})
+    schema.write_text(json.dumps(data, indent=2))
+    shell("git", "add", "-A")
+    refused = shell("git", "commit", "-qm", "Owner")
+    assert refused.returncode == 1
+    assert "'owner'" in refused.stdout + refused.stderr
