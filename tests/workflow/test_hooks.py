@@ -19,11 +19,6 @@ REPO = Path(__file__).parents[2]
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
 @pytest.fixture
 def contracts(tmp_path: Path) -> Iterator[Path]:
     directory = tmp_path / "contracts"
