@@ -9,7 +9,6 @@ is then found upward from the working directory).
 
 from __future__ import annotations
 
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +92,8 @@ def _os_error(error: OSError) -> str:
 
 def _where(error: BaseException) -> str:
     """The innermost frame of contractgen's own code, as file:line."""
+    import traceback  # only on the error path (main.py's imports are kept for lazy loading)
+
     frames = traceback.extract_tb(error.__traceback__)
     ours = [f for f in frames if "contractgen" in Path(f.filename).parts] or frames
     if not ours:
