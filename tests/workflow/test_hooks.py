@@ -1,7 +1,8 @@
 """The hooks of `.pre-commit-hooks.yaml`, run by pre-commit itself in a repository made by init.
 
-`pre-commit try-repo` installs contractgen from this checkout into its own environment, exactly as
-another repository's `.pre-commit-config.yaml` would.
+The scaffold pins this checkout (`init --hooks-repo URL --hooks-rev REV`, a snapshot of the work
+tree: see conftest.py), so pre-commit installs contractgen into its own environment exactly as
+another repository's `.pre-commit-config.yaml` makes it; the environment is built once per session.
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).parents[2]
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def contracts(tmp_path: Path) -> Iterator[Path]:
+def contracts(tmp_path: Path, hooks_repo: tuple[str, str]) -> Iterator[Path]:
     directory = tmp_path / "contracts"
+    url, rev = hooks_repo
     subprocess.run(
-        [sys.executable, "-m", "contractgen.cli.main", "init", str(directory)],
+        [sys.executable, "-m", "contractgen.cli.main", "init", "--hooks-repo", url,
+         "--hooks-rev", rev, str(directory)],
         check=True, capture_output=True,
     )  # fmt: skip
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Contracts"]):
@@ -36,7 +38,7 @@ def contracts(tmp_path: Path) -> Iterator[Path]:
 
 def try_hook(directory: Path, home: Path, hook: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), hook, "--all-files"],
+        [sys.executable, "-m", "pre_commit", "run", hook, "--all-files"],
         check=False, cwd=directory, capture_output=True, text=True, timeout=600,
         env={"PRE_COMMIT_HOME": str(home), "PATH": "/usr/bin:/bin", "HOME": str(home)},
     )  # fmt: skip
