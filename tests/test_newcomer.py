@@ -110,7 +110,8 @@ def test_a_missing_ref_suggests_fetch_only_when_the_repository_has_a_remote(
     git(project, "commit", "-qm", "Contracts")
     alone = run("check", "--against", "git:nosuchref", cwd=project)
     assert alone.exit_code == 3
-    assert "does not exist in this repository (it has no remote)" in alone.stderr
+    assert "is not in this clone, and it has no remote to fetch it from" in alone.stderr
+    assert "fix: check the name with `git branch --all` and `git tag`" in alone.stderr
     assert "git fetch" not in alone.stderr
     git(project, "remote", "add", "origin", str(tmp_path / "elsewhere.git"))
     remote = run("check", "--against", "git:nosuchref", cwd=project)

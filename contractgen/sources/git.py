@@ -76,7 +76,7 @@ class Git:
             if not remotes:
                 # Nothing to fetch from: the ref is misspelt, or the branch was never created here.
                 raise GitError(
-                    f"git ref {ref!r} does not exist in this repository (it has no remote)",
+                    f"git ref {ref!r} is not in this clone, and it has no remote to fetch it from",
                     "check the name with `git branch --all` and `git tag`",
                 )
             raise GitError(f"git ref {ref!r} is not in this clone", _fetch_command(ref))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 from pathlib import Path
@@ -9,9 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from contractgen.cli.init import installed_from
 from contractgen.cli.main import main
-
-REPO = Path(__file__).parents[2]
 
 
 def run(directory: Path, *args: str) -> tuple[int, str]:
@@ -85,9 +85,10 @@ def test_a_bad_package_name_is_refused_before_anything_is_written(tmp_path: Path
 def test_init_installs_contractgen_from_where_it_came_and_warns_when_others_cannot(
     tmp_path: Path,
 ) -> None:
-    # This checkout is installed from a local directory (pip install -e .): only this machine
-    # can install from there, which init says.
-    here = f"contractgen @ {REPO.as_uri()}"
+    # The test environment installs contractgen from a local directory (pip install -e .): only
+    # this machine can install from there, which init says.
+    here = installed_from()
+    assert here.startswith("contractgen @ file://")
     result = CliRunner().invoke(main, ["init", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
@@ -107,3 +108,35 @@ def test_init_installs_contractgen_from_where_it_came_and_warns_when_others_cann
         f"additional_dependencies: ['{spec}']"
         in (tmp_path / "b/.pre-commit-config.yaml").read_text()
     )
+
+
+class _Installed:
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        return self.direct_url if name == "direct_url.json" else None
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "spec"),
+    [
+        (
+            '{"url": "https://e.com/c.git", "vcs_info": {"vcs": "git", "commit_id": "abc1234"}}',
+            "contractgen @ git+https://e.com/c.git@abc1234",
+        ),
+        (
+            '{"url": "file:///src/contractgen", "dir_info": {}}',
+            "contractgen @ file:///src/contractgen",
+        ),
+        (None, "contractgen"),  # from an index: no direct_url.json
+        ("not json", "contractgen"),
+    ],
+)
+def test_installed_from_reads_pep_610_direct_url(
+    monkeypatch: pytest.MonkeyPatch, direct_url: str | None, spec: str
+) -> None:
+    # a source checkout's egg-info (no direct_url.json) first, as on sys.path in a checkout
+    found = [_Installed(None), _Installed(direct_url)]
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda **_: iter(found))
+    assert installed_from() == spec
