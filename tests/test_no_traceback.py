@@ -95,6 +95,15 @@ ENVIRONMENTS: dict[str, dict[str, str | None]] = {
     "registry closed port": {"CONTRACTGEN_REGISTRY_URL": "http://127.0.0.1:1"},
     "config env is a directory": {"CONTRACTGEN_CONFIG": "schemas"},
     "config env missing": {"CONTRACTGEN_CONFIG": "nope/contractgen.toml"},
+    "TLS files missing": {
+        "CONTRACTGEN_REGISTRY_URL": "https://127.0.0.1:1",
+        "CONTRACTGEN_REGISTRY_CA": "nope/ca.pem",
+        "CONTRACTGEN_REGISTRY_CERT": "FILE",
+    },
+    "credentials half set": {
+        "CONTRACTGEN_REGISTRY_URL": "http://127.0.0.1:1",
+        "CONTRACTGEN_REGISTRY_USER": "bob",
+    },
 }
 
 
