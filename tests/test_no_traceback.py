@@ -182,3 +182,21 @@ def test_debug_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     result = invoke(("--debug", "validate"), tmp_path, {})
     assert isinstance(result.exception, RuntimeError)
     assert "internal error" not in result.output
+
+
+def test_a_closed_pipe_is_left_to_click_and_a_file_error_names_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def closed_pipe(*_args: object, **_kwargs: object) -> object:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(contractgen.cli.validate, "load_project", closed_pipe)
+    piped = invoke(("validate",), tmp_path, {})  # `contractgen validate | head -0`
+    assert piped.exit_code == 1 and "error" not in piped.stderr
+
+    def unwritable(*_args: object, **_kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied", "generated/x.py")
+
+    monkeypatch.setattr(contractgen.cli.validate, "load_project", unwritable)
+    denied = invoke(("validate",), tmp_path, {})
+    assert (denied.exit_code, denied.stderr) == (2, "error: Permission denied: generated/x.py\n")

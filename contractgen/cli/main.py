@@ -52,8 +52,9 @@ class _ContractgenGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # click's own control flow: usage errors, ctx.exit, Ctrl-C
         except OSError as error:
-            # A path the user named (or the working directory) cannot be read or written.
-            if ctx.params.get("debug"):
+            # A path the user named (or the working directory) cannot be read or written. A closed
+            # pipe (`contractgen ls | head -1`) is click's to handle quietly.
+            if ctx.params.get("debug") or isinstance(error, BrokenPipeError):
                 raise
             click.echo(f"error: {_os_error(error)}", err=True)
             ctx.exit(ExitCode.USAGE)
