@@ -35,6 +35,17 @@ COMMANDS: list[tuple[str, ...]] = [
     ("init", "FILE/sub"),
     ("init", "."),
     ("registry", "serve", "--store", "FILE/registry.db"),
+    # hostile arguments
+    ("generate", "--output", "FILE"),
+    ("generate", "--package", "class"),
+    ("generate", "--schemas", "FILE"),
+    ("check", "--against", "dir:FILE"),
+    ("check", "--against", "git:../../x"),
+    ("check", "--allowlist", "FILE"),
+    ("compat", "--level", "FULL", "FILE", "FILE"),
+    ("lag", "--group", "", "--bootstrap-servers", ","),
+    ("init", "--package", "1x", "new"),
+    ("register", "--references", "--inline", "--dry-run"),
 ]
 
 CONFIG = """\
