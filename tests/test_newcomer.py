@@ -274,3 +274,9 @@ def test_an_unreadable_directory_under_schemas_is_reported(
         "SRC002 cannot list schema directory schemas/com/acme/orders: Permission denied"
         in result.stderr
     )
+
+
+def test_lag_with_a_malformed_broker_list_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("lag", "--group", "g", "--bootstrap-servers", "127.0.0.1:9092,", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "Invalid value for '--bootstrap-servers': '' is not HOST:PORT" in result.stderr

@@ -92,20 +92,29 @@ def lag(
         raise SystemExit(ExitCode.FINDINGS)
 
 
-def _unreachable(bootstrap_servers: str, timeout: float) -> str | None:
-    """Why no broker accepts a TCP connection, or None when one does: a closed port or an unknown
-    host says so at once, not after a timeout as a confusing "did not list the topics"."""
-    reasons: list[str] = []
+def _addresses(bootstrap_servers: str) -> list[tuple[str, int]]:
+    """(host, port) of each server in the list; a usage error naming an entry that is not one."""
+    addresses = []
     for server in bootstrap_servers.split(","):
         address = server.strip().rpartition("://")[2]
         host, colon, port = address.rpartition(":")
         if not colon:
             host, port = address, "9092"  # Kafka's port, as librdkafka assumes
-        if not host or not port.isdigit():
-            reasons.append(f"{server.strip()!r} is not HOST:PORT")
-            continue
+        if not host or not port.isdigit() or int(port) > 65535:
+            raise click.BadParameter(
+                f"{server.strip()!r} is not HOST:PORT", param_hint="'--bootstrap-servers'"
+            )
+        addresses.append((host.strip("[]"), int(port)))
+    return addresses
+
+
+def _unreachable(bootstrap_servers: str, timeout: float) -> str | None:
+    """Why no broker accepts a TCP connection, or None when one does: a closed port or an unknown
+    host says so at once, not after a timeout as a confusing "did not list the topics"."""
+    reasons: list[str] = []
+    for host, port in _addresses(bootstrap_servers):
         try:
-            socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+            socket.create_connection((host, port), timeout=timeout).close()
         except OSError as error:
             reasons.append(f"{host}:{port}: {error.strerror or error}")
         else:
