@@ -34,8 +34,8 @@ def _package_name(ctx: click.Context, param: click.Parameter, value: str) -> str
 @click.option("--package", default="generated", show_default=True, callback=_package_name,
               help="Import name of the generated package.")  # fmt: skip
 @click.option("--hooks-repo", metavar="URL",
-              help="Git URL of contractgen for pinned pre-commit hooks "
-              "(default: hooks that run the installed contractgen).")  # fmt: skip
+              help="Git URL of contractgen for its pinned pre-commit hooks (default: "
+              "local hooks for which pre-commit installs what --install names).")  # fmt: skip
 @click.option("--hooks-rev", default="main", show_default=True,
               help="Tag or commit of --hooks-repo.")  # fmt: skip
 @click.option("--install", "install_spec", default=None,
