@@ -15,6 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from contractgen.cli.main import main
 
 pytestmark = pytest.mark.kafka
 
@@ -94,13 +97,13 @@ def test_a_busy_registry_port_exits_3_with_one_line(project: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "contractgen.cli.main", "dev", "--registry-port", str(port),
-             "--env-file", "dev.env"],
-            cwd=project, env=_environment(), capture_output=True, text=True, timeout=60,
-            check=False,
-        )  # fmt: skip
-    assert result.returncode == 3, result.stderr
+        # In-process: the port is refused before any cluster starts, so no process is needed.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(project)
+            result = CliRunner(env={"CONTRACTGEN_CONFIG": None}).invoke(
+                main, ["dev", "--registry-port", str(port), "--env-file", "dev.env"]
+            )
+    assert result.exit_code == 3, result.stderr
     assert result.stderr.count("\n") == 1, result.stderr
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "--registry-port 0" in result.stderr

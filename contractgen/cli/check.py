@@ -54,9 +54,23 @@ def _run(
     return run_check(project.contracts, parse_against(against, config, Path.cwd()), options)
 
 
+_AGAINST = "git:REF, git: (merge base of HEAD with the default branch), dir:PATH, or registry"
+
+
+def _against(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    kind, colon, rest = (value or "").partition(":")
+    if value is None or value == "registry" or (colon and kind == "git"):
+        return value
+    if colon and kind == "dir" and rest:
+        return value
+    suggestion = f" (did you mean git:{value}?)" if not colon else ""
+    raise click.BadParameter(f"{value!r} is not a baseline; use {_AGAINST}{suggestion}")
+
+
 @click.command("check")
 @click.option(
     "--against",
+    callback=_against,
     help="Baseline: git:REF, git: (merge base of HEAD with the default branch), dir:PATH, "
     "or registry (the configured registry, which also gives its own verdict). Default: "
     "registry when a remote registry is configured, else git:.",

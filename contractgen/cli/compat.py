@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from contractgen.avro.parse import UNKNOWN_TYPE
 from contractgen.cli.exit_codes import ExitCode
 from contractgen.compat.formats import FORMATS, RENDERERS
 from contractgen.compat.offline import check_files
@@ -46,8 +47,15 @@ def compat(
     try:
         report = check_files(candidate, previous, Level(level.upper()), schema_dirs=schema_dirs)
     except ContractError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(str(diagnostic), err=True)
+        # The candidate and a previous version often share a broken type: say it once.
+        for line in dict.fromkeys(str(d) for d in error.diagnostics):
+            click.echo(line, err=True)
+        if not schema_dirs and any(d.code == UNKNOWN_TYPE for d in error.diagnostics):
+            click.echo(
+                "hint: types defined in other files are found with --schemas DIR (the directory "
+                "holding their .avsc files, e.g. --schemas schemas)",
+                err=True,
+            )
         raise SystemExit(ExitCode.USAGE) from None
     click.echo(RENDERERS[output](report), nl=False)
     raise SystemExit(ExitCode.OK if report.is_compatible else ExitCode.FINDINGS)

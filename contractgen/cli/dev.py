@@ -23,7 +23,7 @@ import confluent_kafka
 from contractgen.cli.exit_codes import ExitCode
 from contractgen.config import find_config, load_config
 from contractgen.dev.mock_cluster import MockKafkaCluster
-from contractgen.project import load_project
+from contractgen.project import Project, load_project
 from contractgen.registry.connect import open_client
 from contractgen.registry.embedded.server import serve_in_thread
 from contractgen.registry.plan import Action, PlanRefused, apply, plan
@@ -45,14 +45,13 @@ def _store(config_path: Path | None, store: Path | None) -> Path:
     return DEFAULT_STORE
 
 
-def _register(config_path: Path | None, url: str, store_path: Path) -> tuple[str, list[str]]:
+def _register(project: Project, url: str, store_path: Path) -> tuple[str, list[str]]:
     """Register the project's contracts in the local registry.
 
     Returns a summary and a line per subject registered or changed (the plan rendering of
     `contractgen register`). A plan the registry refuses (a work-tree schema
     incompatible with what the store already holds) is shown, then exits 1.
     """
-    project = load_project(config_path)
     client = open_client(url)
     try:
         the_plan = plan(
@@ -152,8 +151,10 @@ def _cluster(brokers: int) -> MockKafkaCluster:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--registry-port", default=8081, show_default=True, help="0 picks a free port.")
-@click.option("--brokers", default=1, show_default=True, help="Brokers in the mock cluster.")
+@click.option("--registry-port", default=8081, show_default=True,
+              type=click.IntRange(0, 65535), help="0 picks a free port.")  # fmt: skip
+@click.option("--brokers", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Brokers in the mock cluster.")  # fmt: skip
 @click.option("--store", type=click.Path(dir_okay=False, path_type=Path),
               help="Registry store (default: the project's embedded registry file).")  # fmt: skip
 @click.option("--register/--no-register", "register_contracts", default=True, show_default=True,
@@ -174,6 +175,9 @@ def dev(
 ) -> None:
     """Run a local Schema Registry and Kafka cluster until interrupted (Ctrl-C)."""
     config_path = ctx.find_root().params.get("config")
+    # The project first: a missing config or a broken schema (exit 2) is the thing to fix, even
+    # when a port is busy too (exit 3).
+    project = load_project(config_path) if register_contracts else None
     store_path = _store(config_path, store)
     store_path.parent.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
@@ -182,15 +186,17 @@ def dev(
         url = stack.enter_context(_registry(store_path, host, registry_port))
         cluster = stack.enter_context(_cluster(brokers))
         subjects, changes = "nothing registered", list[str]()
-        if register_contracts:
-            subjects, changes = _register(config_path, url, store_path)
+        if project is not None:
+            subjects, changes = _register(project, url, store_path)
         variables = {
             "CONTRACTGEN_REGISTRY_URL": url,
             "SCHEMA_REGISTRY_URL": url,
             "KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrap_servers,
         }
         stack.enter_context(_env_file(env_file, variables))
-        click.echo(f"schema registry:   {url}  ({store_path}, {subjects})")
+        here = Path.cwd()
+        shown = store_path.relative_to(here) if store_path.is_relative_to(here) else store_path
+        click.echo(f"schema registry:   {url}  ({shown}, {subjects})")
         for line in changes:
             click.echo(line)
         click.echo(f"bootstrap servers: {cluster.bootstrap_servers}")

@@ -13,3 +13,5 @@ class ExitCode(enum.IntEnum):
     """A usage, config or schema error (also click's own exit code for bad options)."""
     INFRASTRUCTURE = 3
     """The registry, a broker or a git ref could not be reached, or refused the request."""
+    INTERNAL = 4
+    """An unexpected error: a bug in contractgen (`--debug` shows the traceback to report)."""

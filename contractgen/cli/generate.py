@@ -17,19 +17,19 @@ from contractgen.codegen.output import compare, write
 from contractgen.codegen.package import generate as generate_files
 from contractgen.codegen.render import Options
 from contractgen.config import Config, Flavour, find_config, load_config
+from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.build import build
 from contractgen.ir.model import ContractSet
-from contractgen.sources.worktree import read_schema_files
+from contractgen.sources.worktree import read_avsc, read_schema_files
 
 
 def _schema_files(paths: tuple[Path, ...]) -> list[SchemaFile]:
     """`.avsc` files given on the command line: files as they are, directories recursively."""
-    found: dict[str, Path] = {}
-    for path in paths:
-        candidates = sorted(path.rglob("*.avsc")) if path.is_dir() else [path]
-        for candidate in candidates:
-            found[candidate.as_posix()] = candidate
-    return [SchemaFile(shown, path.read_text("utf-8")) for shown, path in sorted(found.items())]
+    problems: list[Diagnostic] = []
+    files = read_avsc(paths, Path.cwd(), problems)
+    if problems:
+        raise ContractError(problems)
+    return list(files)
 
 
 def _contracts(config: Config | None, schemas: tuple[Path, ...]) -> ContractSet:
@@ -106,9 +106,11 @@ def generate(
         click.echo(f"up to date: {len(files)} files in {target}", err=True)
         return
     drift = write(target, files)
+    # Without a config there are no topics: say so, or "no producers" looks like a bug.
+    what = "models only (no config: no topics)" if config is None else "models and topic clients"
     click.echo(
-        f"generated {target}: {len(drift.missing)} new, {len(drift.modified)} updated, "
-        f"{len(drift.orphaned)} removed, {len(files) - len(drift.missing) - len(drift.modified)} "
-        "unchanged",
+        f"wrote package {options.package} to {target}/, {what}: {len(drift.missing)} new, "
+        f"{len(drift.modified)} updated, {len(drift.orphaned)} removed, "
+        f"{len(files) - len(drift.missing) - len(drift.modified)} unchanged",
         err=True,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import click
 import confluent_kafka
@@ -16,9 +17,9 @@ from contractgen.runtime.lag import CommittedTopicsUnavailable, PartitionLag, co
 @click.command(name="lag")
 @click.option(
     "--bootstrap-servers",
-    required=True,
     envvar="KAFKA_BOOTSTRAP_SERVERS",
-    help="Kafka brokers, host:port[,host:port…] (env KAFKA_BOOTSTRAP_SERVERS).",
+    help="Kafka brokers, host:port[,host:port…] (env KAFKA_BOOTSTRAP_SERVERS, which "
+    "`. .contractgen/dev.env` sets while `contractgen dev` runs).",
 )
 @click.option("--group", required=True, help="Consumer group id.")
 @click.option(
@@ -41,7 +42,7 @@ from contractgen.runtime.lag import CommittedTopicsUnavailable, PartitionLag, co
 )
 def lag(
     *,
-    bootstrap_servers: str,
+    bootstrap_servers: str | None,
     group: str,
     topic: str | None,
     max_lag: int | None,
@@ -49,6 +50,19 @@ def lag(
     timeout: float,
 ) -> None:
     """Committed offset, end offset and lag of GROUP per partition."""
+    if not bootstrap_servers:
+        raise click.UsageError(
+            "no brokers: pass --bootstrap-servers HOST:PORT or set KAFKA_BOOTSTRAP_SERVERS "
+            "(`. .contractgen/dev.env` sets it while `contractgen dev` runs)"
+        )
+    unreachable = _unreachable(bootstrap_servers, min(timeout, 3.0))
+    if unreachable:
+        click.echo(
+            f"error: kafka: cannot connect to {bootstrap_servers} ({unreachable}). Check "
+            "--bootstrap-servers (or KAFKA_BOOTSTRAP_SERVERS) and that the brokers are up.",
+            err=True,
+        )
+        raise SystemExit(ExitCode.INFRASTRUCTURE)
     try:
         partitions = consumer_lag(
             bootstrap_servers, group, topic, config={"log_level": 0}, timeout=timeout
@@ -76,6 +90,36 @@ def lag(
         click.echo("\n".join(_text(group, partitions, total, max_lag, lagging)))
     if lagging:
         raise SystemExit(ExitCode.FINDINGS)
+
+
+def _addresses(bootstrap_servers: str) -> list[tuple[str, int]]:
+    """(host, port) of each server in the list; a usage error naming an entry that is not one."""
+    addresses = []
+    for server in bootstrap_servers.split(","):
+        address = server.strip().rpartition("://")[2]
+        host, colon, port = address.rpartition(":")
+        if not colon:
+            host, port = address, "9092"  # Kafka's port, as librdkafka assumes
+        if not host or not port.isdigit() or int(port) > 65535:
+            raise click.BadParameter(
+                f"{server.strip()!r} is not HOST:PORT", param_hint="'--bootstrap-servers'"
+            )
+        addresses.append((host.strip("[]"), int(port)))
+    return addresses
+
+
+def _unreachable(bootstrap_servers: str, timeout: float) -> str | None:
+    """Why no broker accepts a TCP connection, or None when one does: a closed port or an unknown
+    host says so at once, not after a timeout as a confusing "did not list the topics"."""
+    reasons: list[str] = []
+    for host, port in _addresses(bootstrap_servers):
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+        except OSError as error:
+            reasons.append(f"{host}:{port}: {error.strerror or error}")
+        else:
+            return None
+    return "; ".join(reasons)
 
 
 def _reason(error: BaseException) -> str:

@@ -38,6 +38,7 @@ def _text(contracts: ContractSet) -> list[str]:
             f"{topic.name}  {topic.partitions} partitions, {topic.value.level}, key {_key(topic)}"
         )
         lines.extend(f"  event    {event}" for event in topic.events)
+        lines.append(f"  dlq      {topic.dead_letter_topic}")
         lines.extend(_subject(contract, width) for contract in (topic.key, topic.value))
         files = sorted({*topic.key.files, *topic.value.files})
         lines.extend(f"  file     {file}" for file in files)

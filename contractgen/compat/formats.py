@@ -109,7 +109,8 @@ def render_json(report: Report) -> str:
     data = {
         "is_compatible": report.is_compatible,
         "against": report.against,
-        "messages": list(report.messages),
+        # one subject (`compat`): its messages; a whole check: every subject's, in order
+        "messages": list(report.messages) or [m for s in report.subjects for m in s.messages],
         "findings": [finding_data(f) for f in report.findings],
         "subjects": [
             {

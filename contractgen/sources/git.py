@@ -72,6 +72,13 @@ class Git:
         """The commit `ref` names; GitError with the fetch command when it is not here."""
         commit = self.commit(ref)
         if commit is None:
+            remotes = self.run("remote", check=False).decode().split()
+            if not remotes:
+                # Nothing to fetch from: the ref is misspelt, or the branch was never created here.
+                raise GitError(
+                    f"git ref {ref!r} is not in this clone, and it has no remote to fetch it from",
+                    "check the name with `git branch --all` and `git tag`",
+                )
             raise GitError(f"git ref {ref!r} is not in this clone", _fetch_command(ref))
         return commit
 

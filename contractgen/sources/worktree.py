@@ -1,11 +1,16 @@
 """Schema files from the working tree: every `.avsc` under the configured schema roots.
 
-Paths are shown relative to the config file's directory with `/` separators, so diagnostics,
-`Contract.files` and `contractgen ls --format json` read the same from any working directory and OS.
+Paths are shown relative to the config file's directory with `/` separators (`../shared/x.avsc`
+for a root outside it), so diagnostics, `Contract.files` and `contractgen ls --format json` read the
+same from any working directory and OS, and every shown path is relative, whatever the layout.
+Symlinked directories are followed (a symlinked schema root is a realistic layout); a symlink loop
+or a directory that cannot be listed is reported, never skipped silently.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from contractgen.avro.loader import SchemaFile
@@ -20,42 +25,122 @@ UNREADABLE_FILE = "SRC002"
 def read_schema_files(config: Config) -> tuple[SchemaFile, ...]:
     """Every `.avsc` file under `config.schemas`, sorted by path; hidden directories are skipped.
 
-    Raises ContractError naming every missing root and every unreadable or non-UTF-8 file.
+    Raises ContractError naming every missing root, every unreadable directory or symlink loop
+    and every unreadable or non-UTF-8 file.
     """
     problems: list[Diagnostic] = []
-    found: dict[str, Path] = {}
+    roots: list[Path] = []
     for index, root in enumerate(config.schemas):
-        if not root.is_dir():
-            problems.append(
-                Diagnostic(
-                    MISSING_ROOT,
-                    f"schema root {_shown(root, config.root)} is not a directory: create it or fix "
-                    "`schemas` in the config",
-                    config.source.location("schemas", index),
-                )
-            )
+        if root.is_dir():
+            roots.append(root)
             continue
-        for path in root.rglob("*.avsc"):
-            # Overlapping roots (`schemas` and `schemas/orders`) must not load a file twice.
-            if path.is_file() and not _hidden(path.relative_to(root)):
-                found[_shown(path.resolve(), config.root)] = path
-    files: list[SchemaFile] = []
-    for shown, path in sorted(found.items()):
-        try:
-            files.append(SchemaFile(shown, path.read_text("utf-8")))
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8"
-            where = Location(shown, "", 1, 1)
-            problems.append(Diagnostic(UNREADABLE_FILE, f"cannot read {shown}: {reason}", where))
+        problems.append(
+            Diagnostic(
+                MISSING_ROOT,
+                f"schema root {_shown(root, config.root)} is not a directory: create it or fix "
+                "`schemas` in the config",
+                config.source.location("schemas", index),
+            )
+        )
+    files = read_avsc(roots, config.root, problems)
     if problems:
         raise ContractError(problems)
+    return files
+
+
+def read_avsc(
+    paths: Iterable[Path], base: Path, problems: list[Diagnostic]
+) -> tuple[SchemaFile, ...]:
+    """The `.avsc` files given (files as they are, directories searched), shown relative to `base`.
+
+    A file reached twice (overlapping roots, a symlink) is read once. Problems are appended to
+    `problems`, so a caller reports them together with its own.
+    """
+    found: dict[Path, str] = {}  # real path → shown path (the first way it was reached)
+    for path in paths:
+        candidates = _walk(path, problems, base) if path.is_dir() else [path]
+        for candidate in candidates:
+            found.setdefault(candidate.resolve(), _shown(candidate, base))
+    files: list[SchemaFile] = []
+    for real, shown in sorted(found.items(), key=lambda item: item[1]):
+        try:
+            files.append(SchemaFile(shown, real.read_text("utf-8")))
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8"
+            problems.append(
+                Diagnostic(UNREADABLE_FILE, f"cannot read {shown}: {reason}", _at(shown))
+            )
     return tuple(files)
 
 
-def _hidden(relative: Path) -> bool:
-    """`.git`, `.venv` and editors' dot-directories hold copies of schemas, not contracts."""
-    return any(part.startswith(".") for part in relative.parts)
+def _walk(root: Path, problems: list[Diagnostic], base: Path) -> list[Path]:
+    """`.avsc` files under `root`, following symlinks, skipping hidden (`.git`, `.venv`) entries."""
+    found: list[Path] = []
+    pending = [(root, frozenset({root.resolve()}))]
+    while pending:
+        directory, ancestors = pending.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as error:
+            shown = _shown(directory, base)
+            problems.append(Diagnostic(
+                UNREADABLE_FILE,
+                f"cannot list schema directory {shown}: {error.strerror or error}; fix its "
+                "permissions or move it out of the schema root",
+                _at(shown),
+            ))  # fmt: skip
+            continue
+        for entry in entries:
+            path = directory / entry.name
+            if entry.name.startswith("."):
+                continue
+            if _is_dir(entry):
+                real = _real(path)
+                if real is None or real in ancestors:
+                    shown = _shown(path, base)
+                    target = "itself" if real is None else _shown(real, base)
+                    problems.append(Diagnostic(
+                        UNREADABLE_FILE,
+                        f"symlink loop: {shown} points back to {target}; remove the link",
+                        _at(shown),
+                    ))  # fmt: skip
+                    continue
+                pending.append((path, ancestors | {real}))
+            elif entry.name.endswith(".avsc"):
+                if entry.is_symlink() and not path.exists():
+                    shown = _shown(path, base)
+                    problems.append(Diagnostic(
+                        UNREADABLE_FILE, f"cannot read {shown}: broken symlink", _at(shown)
+                    ))  # fmt: skip
+                    continue
+                found.append(path)
+    return found
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symlink loop makes stat fail (ELOOP): treat it as the directory it names
+        return entry.is_symlink()
+
+
+def _real(path: Path) -> Path | None:
+    """The directory a path names, None for a symlink cycle that names no directory at all."""
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # ELOOP; Python 3.11 raises RuntimeError for a cycle
+        return None
+
+
+def _at(shown: str) -> Location:
+    return Location(shown, "", 1, 1)
 
 
 def _shown(path: Path, base: Path) -> str:
-    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.as_posix()
+    """`path` relative to `base` (with `..` when outside it), `/`-separated; absolute only when
+    no relative path exists (another drive on Windows)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return Path(os.path.relpath(absolute, os.path.abspath(base))).as_posix()
+    except ValueError:
+        return absolute.as_posix()

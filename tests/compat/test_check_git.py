@@ -134,7 +134,7 @@ def test_missing_ref_is_exit_3_with_the_fix(repo: Path) -> None:
     code, _, err = run("--against", "git:release-9")
     assert code == 3
     assert "git ref 'release-9' is not in this clone" in err
-    assert "fix: git fetch origin release-9:release-9" in err
+    assert "fix: check the name with `git branch --all`" in err  # no remote: nothing to fetch
 
 
 def test_new_and_removed_subjects(repo: Path) -> None:
@@ -263,7 +263,10 @@ reason = "no consumer reads OrderCreated yet"
 def test_bad_against_is_exit_2(repo: Path) -> None:
     code, _, err = run("--against", "svn:trunk")
     assert code == 2
-    assert "use git:REF, git: (merge base) or dir:PATH" in err
+    assert (
+        "use git:REF, git: (merge base of HEAD with the default branch), dir:PATH, or registry"
+        in err
+    )
 
 
 def test_removed_event_is_reported(repo: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from contractgen.cli.init import installed_from
 from contractgen.cli.main import main
 
 
@@ -80,18 +82,61 @@ def test_a_bad_package_name_is_refused_before_anything_is_written(tmp_path: Path
     assert not (tmp_path / "new").exists()
 
 
-def test_init_warns_that_the_default_install_is_not_on_pypi(tmp_path: Path) -> None:
+def test_init_installs_contractgen_from_where_it_came_and_warns_when_others_cannot(
+    tmp_path: Path,
+) -> None:
+    # The test environment installs contractgen from a local directory (pip install -e .): only
+    # this machine can install from there, which init says.
+    here = installed_from()
+    assert here.startswith("contractgen @ file://")
     result = CliRunner().invoke(main, ["init", str(tmp_path / "a")])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "warning: the CI workflow installs 'contractgen' from PyPI; pass --install "
-        "'contractgen @ git+<URL>@<tag>' until it is published"
+        f"warning: CI and the pre-commit hooks install {here!r} from this machine's copy; pass "
+        "--install 'contractgen @ git+<URL>@<tag>' so that every clone can install it"
     ]
-    assert (
-        "pip install 'contractgen'" in (tmp_path / "a/.github/workflows/contracts.yml").read_text()
-    )
+    assert f"pip install '{here}'" in (tmp_path / "a/.github/workflows/contracts.yml").read_text()
+    hooks = (tmp_path / "a/.pre-commit-config.yaml").read_text()
+    assert f"additional_dependencies: ['{here}']" in hooks
+    assert "language: system" not in hooks and "pip install contractgen" not in hooks
     spec = "contractgen @ git+https://example.com/contractgen.git@v1.0.0"
     result = CliRunner().invoke(main, ["init", "--install", spec, str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     assert "warning" not in result.output
     assert f"pip install '{spec}'" in (tmp_path / "b/.github/workflows/contracts.yml").read_text()
+    assert (
+        f"additional_dependencies: ['{spec}']"
+        in (tmp_path / "b/.pre-commit-config.yaml").read_text()
+    )
+
+
+class _Installed:
+    def __init__(self, direct_url: str | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        return self.direct_url if name == "direct_url.json" else None
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "spec"),
+    [
+        (
+            '{"url": "https://e.com/c.git", "vcs_info": {"vcs": "git", "commit_id": "abc1234"}}',
+            "contractgen @ git+https://e.com/c.git@abc1234",
+        ),
+        (
+            '{"url": "file:///src/contractgen", "dir_info": {}}',
+            "contractgen @ file:///src/contractgen",
+        ),
+        (None, "contractgen"),  # from an index: no direct_url.json
+        ("not json", "contractgen"),
+    ],
+)
+def test_installed_from_reads_pep_610_direct_url(
+    monkeypatch: pytest.MonkeyPatch, direct_url: str | None, spec: str
+) -> None:
+    # a source checkout's egg-info (no direct_url.json) first, as on sys.path in a checkout
+    found = [_Installed(None), _Installed(direct_url)]
+    monkeypatch.setattr(importlib.metadata, "distributions", lambda **_: iter(found))
+    assert installed_from() == spec
