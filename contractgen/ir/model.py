@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
-from fastavro.schema import fingerprint
-
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 """A JSON value as `json.loads` returns it: the type of defaults and custom properties."""
 
@@ -236,6 +234,8 @@ class Identity:
     @property
     def crc64(self) -> str:
         """CRC-64-AVRO fingerprint of the Parsing Canonical Form, 16 lower-case hex digits."""
+        from fastavro.schema import fingerprint  # not loaded by `contractgen --help`
+
         return str(fingerprint(self.parsing_canonical_form, "CRC-64-AVRO"))
 
     @property
