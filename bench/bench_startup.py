@@ -42,6 +42,7 @@ def main() -> None:
         "python -c 'import contractgen.runtime'": [*PYTHON, "import contractgen.runtime"],
     }
     tasks = {label: functools.partial(cpu, label, argv) for label, argv in commands.items()}
+    interleaved(tasks, 1)  # a warm-up: bytecode written, files in the page cache
     medians = interleaved(tasks, rounds)
     print(f"CPU ms, median of {rounds} interleaved rounds")
     for label, seconds in medians.items():

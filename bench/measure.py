@@ -2,6 +2,8 @@
 
 A command runs in its own process so its start-up, imports and peak memory are its own; the
 process's CPU time (user + system, its reaped children included: git, say) comes from `wait4`.
+Commands run as installed code runs: with bytecode cached (PYTHONDONTWRITEBYTECODE, set in some
+shells and CI images, would make every start-up compile contractgen from source).
 Rounds of several commands are interleaved, so a slow spell of the shared machine touches every
 command alike, and the median of the rounds is reported.
 """
@@ -18,6 +20,9 @@ from pathlib import Path
 
 CONTRACTGEN = [sys.executable, "-c", "from contractgen.cli.main import main; main()"]
 """The `contractgen` console script, spelled so it runs with this interpreter."""
+
+
+_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +44,7 @@ def run(argv: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) ->
             stdin=stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
+            env={**_ENVIRONMENT, **(env or {})},
         )
         assert process.stdout is not None
         output = process.stdout.read().decode("utf-8", "replace")
