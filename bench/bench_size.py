@@ -5,8 +5,10 @@ Two shapes of big, each at two sizes so growth shows (linear: twice the text, tw
 - a record whose doc is one long string (the issue's case: a 50 MB doc);
 - a record of many fields (the issue's case: 45 MB, 1.2 million fields), in nested records of
   1,000 fields.
-Each runs in its own process: CPU seconds from the kernel, peak memory (ru_maxrss) over that of
-`validate` on a one-field schema (the interpreter and the imports: the baseline of the run).
+Each runs `validate` (and, on the larger size, `generate`, `compat` of the schema against
+itself and `check --against dir:.`) in its own process: CPU seconds from the kernel, peak
+memory (ru_maxrss) over that of `validate` on a one-field schema (the interpreter and the
+imports: the baseline of the run).
 Goals: memory at most 10x the schema text, time linear in it. The default sizes keep the run
 to a few minutes on two shared cores; `--scale 10` approaches the issue's sizes.
 
@@ -66,6 +68,23 @@ def project(root: Path, schema: dict[str, Any]) -> int:
     return len(text.encode())
 
 
+OTHER_COMMANDS = {
+    "generate": ("generate",),
+    "compat": ("compat", "--level", "full", "schemas/Big.avsc", "schemas/Big.avsc"),
+    "check": ("check", "--against", "dir:."),
+}
+"""Run on the larger schema of each shape only, to keep the run to a few minutes."""
+
+
+def other_commands(root: Path, size: float) -> None:
+    for label, argv in OTHER_COMMANDS.items():
+        result = check_exit(label, run([*CONTRACTGEN, *argv], root))
+        print(
+            f"  {'  ' + label:<20} {'':>8} {result.cpu:7.2f} {result.cpu / size:6.2f} "
+            f"{result.max_rss_mb:8.0f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
@@ -77,7 +96,7 @@ def main() -> None:
         f"{int(25_000 * scale):,} fields": wide_schema(int(25_000 * scale)),
         f"{int(50_000 * scale):,} fields": wide_schema(int(50_000 * scale)),
     }
-    print("contractgen validate, one process each")
+    print("contractgen validate, one process each (and generate, compat, check on the larger)")
     print(
         f"  {'schema':<20} {'text MB':>8} {'CPU s':>7} {'s/MB':>6} {'peak MB':>8} {'over base':>9}"
     )
@@ -96,6 +115,8 @@ def main() -> None:
                 f"  {label:<20} {size:8.2f} {result.cpu:7.2f} {result.cpu / size:6.2f} "
                 f"{result.max_rss_mb:8.0f} {over / size:8.1f}x"
             )
+            if n in (2, 4):
+                other_commands(root, size)
 
 
 if __name__ == "__main__":
