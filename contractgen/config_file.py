@@ -1,6 +1,8 @@
 """The config file as text and TOML: where the contractgen table is, and where each key was written.
 
-tomllib keeps no positions, so a small line scanner finds a key's line:col for diagnostics.
+tomllib keeps no positions, so a small line scanner finds a key's line:col for diagnostics. It
+scans the text once, on the first location asked for, into an index of every key it defines: a
+config of 2,000 topics asks for thousands of locations, and a scan per location was quadratic.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, TypeAlias
 
@@ -40,6 +42,8 @@ class TomlSource:
     prefix: tuple[str, ...]
     """Where the contractgen table sits: `("tool", "contractgen")` in pyproject.toml."""
     data: Mapping[str, Any]
+    _index: dict[Keys, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
+    """Every key the text defines → its line and column; filled on the first `location`."""
 
     @classmethod
     def read(cls, path: Path, cwd: Path) -> TomlSource:
@@ -68,7 +72,9 @@ class TomlSource:
         """Where `keys` (relative to the contractgen table) was written, or its nearest parent."""
         full = (*self.prefix, *keys)
         pointer = "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in full)
-        return Location(self.display, pointer, *_find_key(self.text, full))
+        if not self._index:
+            self._index.update(_index_keys(self.text))
+        return Location(self.display, pointer, *_find_key(self._index, full))
 
     def dotted(self, keys: Keys) -> str:
         """`keys` as a user reads them: `tool.contractgen.topics[0].name`."""
@@ -90,12 +96,20 @@ def _relative(path: Path, cwd: Path) -> str:
         return str(path)
 
 
-def _find_key(text: str, keys: Keys) -> tuple[int, int]:
-    """Line and column of the longest prefix of `keys` defined by a table header or `key =` line.
+def _find_key(index: Mapping[Keys, tuple[int, int]], keys: Keys) -> tuple[int, int]:
+    """Line and column of the longest prefix of `keys` defined by a table header or `key =` line."""
+    for length in range(len(keys), 0, -1):
+        if (found := index.get(keys[:length])) is not None:
+            return found
+    return 1, 1
+
+
+def _index_keys(text: str) -> dict[Keys, tuple[int, int]]:
+    """Each key path a table header or `key =` line defines → where it is first defined.
 
     A line scanner, not a TOML parser (tomllib keeps no positions): good enough to point at a key.
     """
-    best, best_length = (1, 1), 0
+    index: dict[Keys, tuple[int, int]] = {}
     table: Keys = ()
     array_counts: dict[Keys, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -111,9 +125,8 @@ def _find_key(text: str, keys: Keys) -> tuple[int, int]:
             defined, column = (*table, *_split_dotted(assignment[1])), assignment.start(1) + 1
         else:
             continue
-        if len(defined) > best_length and keys[: len(defined)] == defined:
-            best, best_length = (number, column), len(defined)
-    return best
+        index.setdefault(defined, (number, column))
+    return index
 
 
 def _split_dotted(key: str) -> tuple[str, ...]:

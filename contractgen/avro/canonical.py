@@ -9,10 +9,7 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection
-
-from fastavro.schema import fingerprint
 
 from contractgen.avro.jsontext import java_json, java_string
 from contractgen.ir.model import (
@@ -172,10 +169,4 @@ def parsing_canonical_form(schema: AvroSchema) -> str:
 
 
 def identity(schema: AvroSchema) -> Identity:
-    form = parsing_canonical_form(schema)
-    return Identity(
-        canonical=canonical_string(schema),
-        parsing_canonical_form=form,
-        crc64=str(fingerprint(form, "CRC-64-AVRO")),
-        sha256=hashlib.sha256(form.encode()).hexdigest(),
-    )
+    return Identity(canonical_string(schema), parsing_canonical_form(schema))

@@ -14,27 +14,14 @@ from typing import Any
 
 import click
 
-from contractgen import __version__
-from contractgen.cli.asyncapi import asyncapi
-from contractgen.cli.check import check
-from contractgen.cli.compat import compat
-from contractgen.cli.dev import dev
-from contractgen.cli.diff import diff
-from contractgen.cli.docs import docs
+from contractgen.cli.commands import COMMANDS, LazyGroup
 from contractgen.cli.exit_codes import ExitCode
-from contractgen.cli.generate import generate
-from contractgen.cli.init import init
-from contractgen.cli.lag import lag
-from contractgen.cli.ls import ls
-from contractgen.cli.register import register
-from contractgen.cli.registry import registry
-from contractgen.cli.validate import validate
 from contractgen.diagnostics import ContractError
 from contractgen.registry.errors import RegistryError, RegistryUnreachable
 from contractgen.sources.git import GitError
 
 
-class _ContractgenGroup(click.Group):
+class _ContractgenGroup(LazyGroup):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -106,8 +93,8 @@ def _where(error: BaseException) -> str:
     return f"{Path(frame.filename).name}:{frame.lineno} in {frame.name}"
 
 
-@click.group(cls=_ContractgenGroup)
-@click.version_option(__version__, prog_name="contractgen")
+@click.group(cls=_ContractgenGroup, lazy_commands=COMMANDS)
+@click.version_option(package_name="contractgen", prog_name="contractgen")
 @click.option(
     "--config",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -129,10 +116,6 @@ def main(config: Path | None, debug: bool) -> None:
     again with --debug and report the traceback).
     """
 
-
-for _command in (init, validate, ls, compat, check, generate, register, registry, lag, dev,
-                 asyncapi, docs, diff):  # fmt: skip
-    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

@@ -2,7 +2,9 @@
 
 New schemas are parsed strictly (a failure is 422/42201); stored versions leniently, because a
 registry must read whatever it already holds. Parsed stored schemas are cached by global id:
-an id's content never changes, so the cache needs no invalidation.
+an id's content never changes, so the cache needs no invalidation. Offered schemas without
+references are cached by their text, which alone decides their parse: clients look the same
+few schemas up again and again, and the parse was a third of a look-up.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from contractgen.registry.embedded.store import Reference, StoredSchema, Tx
 from contractgen.registry.errors import RegistryError, invalid_schema
 
 SCHEMA_TYPES = ("AVRO",)
+_OFFERED_KEPT = 1024
+"""Parses of offered schemas kept, the oldest dropped first."""
+_OFFERED_MAX_CHARS = 64 * 1024
+"""Longer offered schemas are parsed each time, so the cache stays small."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,7 @@ class SchemaCache:
 
     def __init__(self) -> None:
         self._parsed: dict[int, AvroSchema] = {}
+        self._offered: dict[str, Candidate] = {}
         self._lock = threading.Lock()
 
     def parsed(self, tx: Tx, stored: StoredSchema) -> AvroSchema:
@@ -75,6 +82,21 @@ class SchemaCache:
         """Parse a new schema strictly, its references first (422/42201 on any failure)."""
         if schema_type not in SCHEMA_TYPES:
             raise RegistryError(422, 42201, f"Invalid schema type {schema_type}")
+        kept = not references and len(text) <= _OFFERED_MAX_CHARS
+        if kept:
+            with self._lock:
+                hit = self._offered.get(text)
+            if hit is not None:
+                return hit
+        found = self._parse_candidate(tx, text, references)
+        if kept:
+            with self._lock:
+                if len(self._offered) >= _OFFERED_KEPT:
+                    del self._offered[next(iter(self._offered))]
+                self._offered[text] = found
+        return found
+
+    def _parse_candidate(self, tx: Tx, text: str, references: tuple[Reference, ...]) -> Candidate:
         named = self._referenced_types(tx, references)
         try:
             schema = parse.parse_schema(text, file="<schema>", strict=True, named=named)

@@ -1,0 +1,123 @@
+"""Big schemas through `contractgen validate`: time and memory against the size of the text.
+(Reports only.)
+
+Two shapes of big, each at two sizes so growth shows (linear: twice the text, twice the time):
+- a record whose doc is one long string (the issue's case: a 50 MB doc);
+- a record of many fields (the issue's case: 45 MB, 1.2 million fields), in nested records of
+  1,000 fields.
+Each runs `validate` (and, on the larger size, `generate`, `compat` of the schema against
+itself and `check --against dir:.`) in its own process: CPU seconds from the kernel, peak
+memory (ru_maxrss) over that of `validate` on a one-field schema (the interpreter and the
+imports: the baseline of the run).
+Goals: memory at most 10x the schema text, time linear in it. The default sizes keep the run
+to a few minutes on two shared cores; `--scale 10` approaches the issue's sizes.
+
+    .venv/bin/python bench/bench_size.py [--scale 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from measure import CONTRACTGEN, check_exit, run
+
+FIELDS_PER_RECORD = 1000
+
+
+def doc_schema(megabytes: float) -> dict[str, Any]:
+    doc = "All work and no play makes Jack a dull boy. " * int(megabytes * 1e6 / 44)
+    return {
+        "type": "record",
+        "name": "Big",
+        "namespace": "bench.size",
+        "doc": doc,
+        "fields": [{"name": "id", "type": "string"}],
+    }
+
+
+def wide_schema(fields: int) -> dict[str, Any]:
+    parts = [
+        {
+            "name": f"part{p}",
+            "type": {
+                "type": "record",
+                "name": f"Part{p}",
+                "fields": [
+                    {"name": f"f{p}_{n}", "type": ["null", "long"], "default": None}
+                    for n in range(min(FIELDS_PER_RECORD, fields - p * FIELDS_PER_RECORD))
+                ],
+            },
+        }
+        for p in range(-(-fields // FIELDS_PER_RECORD))
+    ]
+    return {"type": "record", "name": "Big", "namespace": "bench.size", "fields": parts}
+
+
+def project(root: Path, schema: dict[str, Any]) -> int:
+    """A one-topic project around `schema`; the size of its text in bytes."""
+    (root / "schemas").mkdir(parents=True)
+    text = json.dumps(schema)
+    (root / "schemas" / "Big.avsc").write_text(text, "utf-8")
+    config = 'schemas = ["schemas"]\n[[topics]]\nname = "big"\nkey = "string"\n'
+    config += 'events = ["bench.size.Big"]\n'
+    (root / "contractgen.toml").write_text(config, "utf-8")
+    return len(text.encode())
+
+
+OTHER_COMMANDS = {
+    "generate": ("generate",),
+    "compat": ("compat", "--level", "full", "schemas/Big.avsc", "schemas/Big.avsc"),
+    "check": ("check", "--against", "dir:."),
+}
+"""Run on the larger schema of each shape only, to keep the run to a few minutes."""
+
+
+def other_commands(root: Path, size: float) -> None:
+    for label, argv in OTHER_COMMANDS.items():
+        result = check_exit(label, run([*CONTRACTGEN, *argv], root))
+        print(
+            f"  {'  ' + label:<20} {'':>8} {result.cpu:7.2f} {result.cpu / size:6.2f} "
+            f"{result.max_rss_mb:8.0f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    scale = parser.parse_args().scale
+    cases = {
+        "tiny (baseline)": doc_schema(0),
+        f"doc {2.5 * scale:g} MB": doc_schema(2.5 * scale),
+        f"doc {5 * scale:g} MB": doc_schema(5 * scale),
+        f"{int(25_000 * scale):,} fields": wide_schema(int(25_000 * scale)),
+        f"{int(50_000 * scale):,} fields": wide_schema(int(50_000 * scale)),
+    }
+    print("contractgen validate, one process each (and generate, compat, check on the larger)")
+    print(
+        f"  {'schema':<20} {'text MB':>8} {'CPU s':>7} {'s/MB':>6} {'peak MB':>8} {'over base':>9}"
+    )
+    base = 0.0
+    with tempfile.TemporaryDirectory(prefix="bench-size-") as tmp:
+        for n, (label, schema) in enumerate(cases.items()):
+            root = Path(tmp) / str(n)
+            size = project(root, schema) / 1e6
+            result = check_exit(label, run([*CONTRACTGEN, "validate"], root))
+            base = base or result.max_rss_mb
+            over = result.max_rss_mb - base
+            if n == 0:
+                print(f"  {label:<20} {size:8.2f} {result.cpu:7.2f} {'':>6} {base:8.0f}")
+                continue
+            print(
+                f"  {label:<20} {size:8.2f} {result.cpu:7.2f} {result.cpu / size:6.2f} "
+                f"{result.max_rss_mb:8.0f} {over / size:8.1f}x"
+            )
+            if n in (2, 4):
+                other_commands(root, size)
+
+
+if __name__ == "__main__":
+    main()
