@@ -111,6 +111,10 @@ ENVIRONMENTS: dict[str, dict[str, str | None]] = {
         "CONTRACTGEN_REGISTRY_CA": "nope/ca.pem",
         "CONTRACTGEN_REGISTRY_CERT": "FILE",
     },
+    "token not ASCII": {
+        "CONTRACTGEN_REGISTRY_URL": "http://127.0.0.1:1",
+        "CONTRACTGEN_REGISTRY_TOKEN": "t\u00e9",
+    },
     "credentials half set": {
         "CONTRACTGEN_REGISTRY_URL": "http://127.0.0.1:1",
         "CONTRACTGEN_REGISTRY_USER": "bob",

@@ -97,6 +97,19 @@ def open_client(
     # confluent-kafka would reject with a bare ValueError.
     if problem := registry_url_problem(registry.url):
         raise ContractError([Diagnostic("CFG005", f"the registry URL {problem}")])
+    token = registry.credentials.token
+    if token is not None and not (token.isascii() and token.isprintable()):
+        # An HTTP header carries it: a non-ASCII or control character cannot be sent (and a
+        # newline would split the header). The value itself is never shown.
+        raise ContractError(
+            [
+                Diagnostic(
+                    "CFG005",
+                    "CONTRACTGEN_REGISTRY_TOKEN holds a character a bearer token cannot have "
+                    "(non-ASCII or a control character): check the variable's value",
+                )
+            ]
+        )
     if registry.url.startswith(EMBEDDED_SCHEME):
         return EmbeddedRegistryClient(registry.url.removeprefix(EMBEDDED_SCHEME))
     conf, redactor = http_conf(
