@@ -26,7 +26,7 @@ class SourceText:
     @classmethod
     def parse(cls, file: str, text: str) -> SourceText:
         try:
-            value: JsonValue = json.loads(text)
+            value: JsonValue = json.loads(text, parse_constant=_no_constant)
         except json.JSONDecodeError as error:
             where = Location(file, "", error.lineno, error.colno)
             raise ContractError(
@@ -51,6 +51,11 @@ class SourceText:
             return Location(self.file, pointer, 0, 0)
         line = bisect_right(self._line_starts, offset)
         return Location(self.file, pointer, line, offset - self._line_starts[line - 1] + 1)
+
+
+def _no_constant(name: str) -> JsonValue:
+    # Jackson (inside Avro Java) refuses the NaN and Infinity literals Python's json accepts.
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
 
 
 def _json_message(message: str) -> str:

@@ -106,6 +106,14 @@ def pointer(tokens: list[str]) -> str:
     return "/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in tokens[1:])
 
 
+def _java_aliases(named: Record | Enum | Fixed) -> set[str]:
+    """Java's `getAliases()`: an alias without a namespace on a type with one reads `.Name`,
+    so it never equals a writer's full name (a quirk the registry's verdicts keep)."""
+    if named.namespace is None:
+        return set(named.aliases)
+    return {a if "." in a else f".{a}" for a in named.aliases}
+
+
 class _Side:
     """One schema of the pair: resolves references and gives each node its Java identity."""
 
@@ -237,7 +245,7 @@ class _Checker:
         return hits[0] if hits else None
 
     def names(self, r: Record | Enum | Fixed, w: Record | Enum | Fixed, loc: list[str]) -> _Result:
-        if r.name == w.name or w.fullname in r.aliases:
+        if r.name == w.name or w.fullname in _java_aliases(r):
             return ()
         kind = IncompatibilityType.NAME_MISMATCH
         return (Incompatibility(kind, pointer([*loc, "name"]), f"expected: {w.fullname}", r, w),)
