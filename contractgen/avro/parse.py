@@ -231,12 +231,14 @@ class _Parser:
             return JPrimitive("null", (), pointer)
         inner = full.rpartition(".")[0] or None
         fields: list[JField] = []
+        seen: set[str] = set()
         for index, raw in enumerate(raw_fields):
             parsed = self.field(raw, f"{pointer}/fields/{index}", inner)
             if parsed is None:
                 continue
-            if any(f.name == parsed.name for f in fields):
+            if parsed.name in seen:
                 self.problem(INVALID_SCHEMA, f"duplicate field {parsed.name!r}", parsed.pointer)
+            seen.add(parsed.name)
             fields.append(parsed)
         props = self.props(node, _SCHEMA_RESERVED, pointer, copied=True)
         doc = _text(node.get("doc"))

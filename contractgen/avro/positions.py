@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from contractgen.avro.depth import allow_deep_schemas, check_nesting
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import JsonValue, Location
 
@@ -25,6 +26,8 @@ class SourceText:
 
     @classmethod
     def parse(cls, file: str, text: str) -> SourceText:
+        check_nesting(file, text)
+        allow_deep_schemas()
         try:
             value: JsonValue = json.loads(text, parse_constant=_no_constant)
         except json.JSONDecodeError as error:
@@ -65,7 +68,10 @@ def _json_message(message: str) -> str:
 
 def escape_pointer_token(token: str | int) -> str:
     """RFC 6901 escaping of one JSON pointer reference token."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" not in text and "/" not in text:
+        return text
+    return text.replace("~", "~0").replace("/", "~1")
 
 
 # A string, a punctuation mark, or a bare literal (number, true, false, null).
@@ -94,7 +100,8 @@ def pointer_offsets(text: str) -> dict[str, int]:
             continue
         if expecting_key:
             frame = stack[-1]
-            frame[3] = f"{frame[0]}/{escape_pointer_token(json.loads(token))}"
+            key = json.loads(token) if "\\" in token else token[1:-1]
+            frame[3] = f"{frame[0]}/{escape_pointer_token(key)}"
             offsets[str(frame[3])] = match.start()
             expecting_key = False
             continue

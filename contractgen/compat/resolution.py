@@ -140,6 +140,7 @@ class _Checker:
         self.w = _Side(writer)
         self.describe = describe
         self.memo: dict[tuple[_Key, _Key], _Result] = {}
+        self.field_index: dict[int, dict[str, tuple[int, Field]]] = {}
 
     def fresh(self, r: _Node, w: _Node) -> _Result:
         """Java's two-argument `getCompatibility`: a new location stack, the same memo."""
@@ -233,7 +234,10 @@ class _Checker:
         return result
 
     def lookup_writer_field(self, w: Record, rf: Field, pos: int) -> tuple[int, Field] | None:
-        by_name = {f.name: (i, f) for i, f in enumerate(w.fields)}
+        by_name = self.field_index.get(id(w))
+        if by_name is None:  # once per writer record: wide records stay linear
+            by_name = {f.name: (i, f) for i, f in enumerate(w.fields)}
+            self.field_index[id(w)] = by_name
         hits = [by_name[n] for n in (rf.name, *dict.fromkeys(rf.aliases)) if n in by_name]
         if len(hits) > 1:
             kind = type_name(self.r.node(rf.type, ())[0])
