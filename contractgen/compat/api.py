@@ -16,13 +16,14 @@ Avro Java would refuse. The command line (`contractgen compat`) is a thin layer 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from contractgen.avro.canonical import canonical_string
 from contractgen.avro.parse import parse_schema
-from contractgen.compat.javaformat import JavaFormatError, java_format
+from contractgen.compat.javaformat import JavaFormatError
 from contractgen.compat.levels import Direction, HistoryVersion, LevelResult, check_level
-from contractgen.compat.messages import UNEXPECTED, difference, roles, verbose_messages
+from contractgen.compat.locate import locate
+from contractgen.compat.messages import direction_messages, verbose_messages
 from contractgen.compat.resolution import Resolution, check_reader_writer
 from contractgen.diagnostics import ContractError
 from contractgen.ir.model import AvroSchema, Level, Location, NamedType
@@ -98,6 +99,7 @@ class PairResult:
     findings: tuple[Finding, ...]
     error: str | None
     """Set when Java throws instead of answering (a field alias matching two writer fields)."""
+    resolution: Resolution = field(repr=False, compare=False)
 
     @property
     def is_compatible(self) -> bool:
@@ -107,29 +109,14 @@ class PairResult:
         """Confluent's messages for this check alone, after its `String.format` pass.
 
         Where Java's formatter throws (a doc holding `% d`), Confluent's request fails; with
-        `strict_format` this raises JavaFormatError as Java does, otherwise the unformatted
-        message is kept (what contractgen reports; see COMPATIBILITY notes in the README).
+        `strict_format` this raises JavaFormatError as Java does, otherwise the message is kept
+        unformatted (what contractgen reports, see `messages.confluent_format`).
         """
-        direction = Direction(self.direction)
-        if self.error is not None:
-            lines = [UNEXPECTED + self.error]
-        else:
-            lines = [difference(f, direction) for f in self.findings]  # type: ignore[arg-type]
-        return tuple(_formatted(line, direction, strict=strict_format) for line in lines)
-
-
-def _formatted(line: str, direction: Direction, *, strict: bool) -> str:
-    try:
-        return java_format(line, *roles(direction))
-    except JavaFormatError:
-        if strict:
-            raise
-        return line
+        found = direction_messages(self.resolution, Direction(self.direction), strict=strict_format)
+        return tuple(found)
 
 
 def _located(resolution: Resolution, reader: AvroSchema) -> tuple[Finding, ...]:
-    from contractgen.compat.locate import locate
-
     return tuple(
         Finding(str(i.type), i.location, i.message, locate(reader, i.location).location)
         for i in resolution.incompatibilities
@@ -139,9 +126,8 @@ def _located(resolution: Resolution, reader: AvroSchema) -> tuple[Finding, ...]:
 def check_pair(reader: ParsedSchema, writer: ParsedSchema, direction: str) -> PairResult:
     """Can `reader` read what `writer` wrote? `direction` only names the roles in messages."""
     resolution = check_reader_writer(reader.schema, writer.schema)
-    return PairResult(
-        Direction(direction).value, _located(resolution, reader.schema), resolution.error
-    )
+    findings = _located(resolution, reader.schema)
+    return PairResult(Direction(direction).value, findings, resolution.error, resolution)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,9 +28,11 @@ class JavaFormatError(Exception):
 
 
 def _java_hash(text: str) -> int:
+    """`String.hashCode()`: over UTF-16 code units, in 32 bits."""
+    units = text.encode("utf-16-be")
     value = 0
-    for unit in text.encode("utf-16-be").hex(" ", 2).split():
-        value = (31 * value + int(unit, 16)) & 0xFFFFFFFF
+    for i in range(0, len(units), 2):
+        value = (31 * value + int.from_bytes(units[i : i + 2], "big")) & 0xFFFFFFFF
     return value
 
 
