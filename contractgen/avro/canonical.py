@@ -31,10 +31,24 @@ from contractgen.ir.model import (
     Union,
 )
 
-
 # Java's `Schema.Type` names: a short name spelled like one is written in full.
 _TYPE_NAMES = frozenset(
-    "record enum array map union fixed string bytes int long float double boolean null".split()
+    [
+        "record",
+        "enum",
+        "array",
+        "map",
+        "union",
+        "fixed",
+        "string",
+        "bytes",
+        "int",
+        "long",
+        "float",
+        "double",
+        "boolean",
+        "null",
+    ]
 )
 
 

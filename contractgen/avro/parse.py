@@ -178,7 +178,14 @@ class _Parser:
             return None
         explicit = node.get("namespace")
         full = names.java_fullname(name, explicit if isinstance(explicit, str) else space)
-        self.validate(full.rpartition(".")[2], "name", f"{pointer}/name")
+        # Java checks the name here and the namespace when it registers the type: the same
+        # verdict, reported once.
+        if self.strict and not names.is_valid_fullname(full):
+            self.problem(
+                INVALID_NAME,
+                f"invalid name {full!r}: every part must match [A-Za-z_][A-Za-z0-9_]*",
+                f"{pointer}/name",
+            )
         if full in PRIMITIVE_NAMES:
             self.problem(
                 INVALID_NAME,
@@ -208,9 +215,6 @@ class _Parser:
 
     def register(self, named: JRecord | JEnum | JFixed) -> None:
         """Java's `ParseContext.put`: a full name once; an equal redefinition is allowed."""
-        namespace = named.fullname.rpartition(".")[0]  # the name itself is checked in `name`
-        if self.strict and namespace and not names.is_valid_fullname(namespace):
-            self.problem(INVALID_NAME, f"invalid full name {named.fullname!r}", named.pointer)
         first = self.registered.setdefault(named.fullname, named)
         if first is not named and not java_equal(first, named):
             self.problem(
@@ -313,7 +317,10 @@ class _Parser:
             return JPrimitive("null", (), pointer)
         texts = tuple(str(s) for s in symbols)
         for index, symbol in enumerate(texts):
-            self.validate(symbol, "enum symbol", f"{pointer}/symbols/{index}")
+            if self.strict and not names.is_valid_name(symbol):
+                self.problem(
+                    INVALID_NAME, f"invalid enum symbol {symbol!r}", f"{pointer}/symbols/{index}"
+                )
             if symbol in texts[:index]:
                 self.problem(
                     INVALID_SCHEMA,
