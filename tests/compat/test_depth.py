@@ -84,40 +84,72 @@ def test_one_level_deeper_is_refused_with_its_depth(kind: str) -> None:
     assert problem.location is not None and problem.location.file == "deep.avsc"
 
 
-def test_the_command_line_survives_the_deepest_schemas(
+@pytest.mark.parametrize("kind", DEEPEST)
+def test_compat_on_the_command_line_survives_the_deepest_schemas(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old.avsc").write_text(DEEPEST[kind](LEVELS[kind]), "utf-8")
+    (tmp_path / "new.avsc").write_text(DEEPEST[kind](LEVELS[kind], "long"), "utf-8")
+    result = CliRunner().invoke(main, ["compat", "--level", "full", "new.avsc", "old.avsc"])
+    assert result.exit_code == 1, result.output  # long → int is not readable forward
+    assert "TYPE_MISMATCH" in result.output or "MISSING_UNION_BRANCH" in result.output
+
+
+def test_compat_refuses_a_schema_deeper_than_java_reads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "old.avsc").write_text(record_chain(333), "utf-8")
-    (tmp_path / "new.avsc").write_text(record_chain(333, "long"), "utf-8")
+    (tmp_path / "old.avsc").write_text(record_chain(3), "utf-8")
     (tmp_path / "deeper.avsc").write_text(container_chain("array", 1001), "utf-8")
-    runner = CliRunner()
-    ok = runner.invoke(main, ["compat", "--level", "full", "new.avsc", "old.avsc"])
-    too_deep = runner.invoke(main, ["compat", "--level", "full", "deeper.avsc", "old.avsc"])
-    assert ok.exit_code == 1, ok.output  # long → int is not readable forward
-    assert "TYPE_MISMATCH" in ok.output
-    assert too_deep.exit_code == 2
-    assert (
-        "deeper.avsc:1:" in too_deep.stderr and "nests 1001 arrays/objects deep" in too_deep.stderr
-    )
+    result = CliRunner().invoke(main, ["compat", "--level", "full", "deeper.avsc", "old.avsc"])
+    assert result.exit_code == 2
+    assert "deeper.avsc:1:" in result.stderr
+    assert "nests 1001 arrays/objects deep" in result.stderr
 
 
 @pytest.mark.slow
-def test_validate_and_generate_survive_the_deepest_record(
+def test_validate_check_and_generate_survive_the_deepest_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "schemas" / "deep.avsc").write_text(record_chain(332), "utf-8")
-    (tmp_path / "pyproject.toml").write_text(
+    # 332 records: the envelope around the event adds the last levels Java accepts.
+    config = (
         '[project]\nname = "deep"\nversion = "0"\n\n[tool.contractgen]\nschemas = ["schemas"]\n'
         'output = "gen"\npackage = "gen"\ncompatibility = "FULL_TRANSITIVE"\n\n'
-        '[[tool.contractgen.topics]]\nname = "deep"\nkey = "string"\nevents = ["L331"]\n',
-        "utf-8",
+        '[[tool.contractgen.topics]]\nname = "deep"\nkey = "string"\nevents = ["L331"]\n'
     )
+    for root, leaf in ((tmp_path, "long"), (tmp_path / "base", "int")):
+        (root / "schemas").mkdir(parents=True)
+        (root / "schemas" / "deep.avsc").write_text(record_chain(332, leaf), "utf-8")
+        (root / "pyproject.toml").write_text(config, "utf-8")
+    monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     validated = runner.invoke(main, ["validate"])
+    checked = runner.invoke(main, ["check", "--against", f"dir:{tmp_path / 'base'}"])
     generated = runner.invoke(main, ["generate"])
     assert validated.exit_code == 0, validated.output
+    assert checked.exit_code == 1, checked.output  # int → long breaks FORWARD
+    assert "MISSING_UNION_BRANCH" in checked.output
     assert generated.exit_code == 0, generated.output
     assert (tmp_path / "gen").is_dir()
+
+
+@pytest.mark.parametrize("kind", ["record", "array"])
+def test_the_embedded_registry_stores_and_checks_the_deepest_schemas(
+    kind: str, tmp_path: Path
+) -> None:
+    from contractgen.registry.embedded.client import EmbeddedRegistryClient
+    from contractgen.registry.errors import RegistryError
+
+    client = EmbeddedRegistryClient(tmp_path / "registry.db")
+    try:
+        first = client.register("deep-value", DEEPEST[kind](LEVELS[kind]))
+        again = client.register("deep-value", DEEPEST[kind](LEVELS[kind]))
+        verdict = client.check("deep-value", DEEPEST[kind](LEVELS[kind], "string"))
+        with pytest.raises(RegistryError) as refused:
+            client.register("deep-value", DEEPEST[kind](LEVELS[kind] + 2))
+    finally:
+        client.close()
+    assert again == first
+    assert not verdict.is_compatible and verdict.messages
+    assert refused.value.error_code == 42201 and "AVRO007" in str(refused.value)
