@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias, cast
 
-from contractgen.avro.defaults import PendingDefault, valid_primitive
+from contractgen.avro.defaults import INVALID_DEFAULT, PendingDefault, valid_primitive
 from contractgen.avro.jnodes import (
     JArray,
     JEnum,
@@ -47,7 +47,6 @@ from contractgen.ir.model import (
 )
 
 UNKNOWN_TYPE = "AVRO002"
-INVALID_DEFAULT = "AVRO004"
 INVALID_SCHEMA = "AVRO006"
 
 Order: TypeAlias = Literal["ascending", "descending", "ignore"]

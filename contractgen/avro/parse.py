@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from contractgen.avro import names
-from contractgen.avro.defaults import PendingDefault
+from contractgen.avro.defaults import INVALID_DEFAULT, PendingDefault
 from contractgen.avro.jnodes import (
     JArray,
     JEnum,
@@ -29,18 +29,20 @@ from contractgen.avro.jnodes import (
     JUnion,
     java_equal,
 )
-from contractgen.avro.jresolve import JavaResolution, resolve_parse, valid_at_parse
+from contractgen.avro.jresolve import (
+    INVALID_SCHEMA,
+    JavaResolution,
+    resolve_parse,
+    valid_at_parse,
+)
 from contractgen.avro.jsontext import java_parse_double
 from contractgen.avro.positions import SourceText
 from contractgen.avro.resolve import self_contained
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import PRIMITIVE_NAMES, AvroSchema, AvroType, JsonValue, NamedType, Props
 
-UNKNOWN_TYPE = "AVRO002"
 DUPLICATE_DEFINITION = "AVRO003"
-INVALID_DEFAULT = "AVRO004"
 INVALID_NAME = "AVRO005"
-INVALID_SCHEMA = "AVRO006"
 
 _SCHEMA_RESERVED = frozenset(
     ("doc", "fields", "items", "name", "namespace", "size", "symbols", "values", "type", "aliases")

@@ -24,10 +24,12 @@ from contractgen.compat.api import (
     check_pair,
     parse,
 )
+from contractgen.compat.javaformat import JavaFormatError
 
 __all__ = [
     "CheckResult",
     "Finding",
+    "JavaFormatError",
     "PairResult",
     "ParsedSchema",
     "SchemaError",

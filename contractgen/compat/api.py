@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 from contractgen.avro.canonical import canonical_string
 from contractgen.avro.parse import parse_schema
-from contractgen.compat.javaformat import JavaFormatError
 from contractgen.compat.levels import Direction, HistoryVersion, LevelResult, check_level
 from contractgen.compat.locate import locate
 from contractgen.compat.messages import direction_messages, verbose_messages
@@ -30,19 +29,6 @@ from contractgen.ir.model import AvroSchema, Level, Location, NamedType
 
 SchemaError = ContractError
 """Raised for a schema that does not parse; `.diagnostics` holds every located problem."""
-
-__all__ = [
-    "CheckResult",
-    "Finding",
-    "JavaFormatError",
-    "PairResult",
-    "ParsedSchema",
-    "SchemaError",
-    "canonical",
-    "check",
-    "check_pair",
-    "parse",
-]
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,24 +17,20 @@ from contractgen.compat import canonical, check, parse
 from contractgen.compat.api import SchemaError
 
 
-def record_chain(levels: int, leaf: str = "int") -> str:
-    """`levels` records, each the only field of the next: three JSON levels per record."""
+def record_chain(levels: int, leaf: str = "int", *, nullable: bool = False) -> str:
+    """`levels` records, each the only field of the next (three JSON levels per record, four when
+    each is reached through a `["null", ...]` union)."""
+    opening, closing = ('["null",', "]") if nullable else ("", "")
     opened = "".join(
-        f'{{"type":"record","name":"L{i}","fields":[{{"name":"c","type":'
+        f'{{"type":"record","name":"L{i}","fields":[{{"name":"c","type":{opening}'
         for i in range(levels - 1, 0, -1)
     )
     inner = f'{{"type":"record","name":"L0","fields":[{{"name":"v","type":"{leaf}"}}]}}'
-    return opened + inner + "}]}" * (levels - 1)
+    return opened + inner + f"{closing}}}]}}" * (levels - 1)
 
 
 def union_chain(levels: int, leaf: str = "int") -> str:
-    """Records reached through `["null", ...]` unions: four JSON levels per record."""
-    opened = "".join(
-        f'{{"type":"record","name":"L{i}","fields":[{{"name":"c","type":["null",'
-        for i in range(levels - 1, 0, -1)
-    )
-    inner = f'{{"type":"record","name":"L0","fields":[{{"name":"v","type":"{leaf}"}}]}}'
-    return opened + inner + "]}]}" * (levels - 1)
+    return record_chain(levels, leaf, nullable=True)
 
 
 def container_chain(kind: str, levels: int, leaf: str = "int") -> str:

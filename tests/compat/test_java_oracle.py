@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from contractgen.compat import api
+from contractgen.compat import JavaFormatError, api
 
 DATA = Path(__file__).parent / "data" / "java-oracle-vectors.jsonl.gz"
 CATEGORIES = (
@@ -80,7 +80,7 @@ def _direction(
     expected = java["confluent_messages"]
     try:
         messages: object = list(result.confluent_messages(strict_format=True))
-    except api.JavaFormatError as failure:
+    except JavaFormatError as failure:
         messages = {"error": failure.java_class, "message": failure.message}
     score.add("confluent_messages", profile, messages == expected, where, f"{messages!r}")
 
