@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from contractgen.avro import names
-from contractgen.avro.defaults import INVALID_DEFAULT, PendingDefault
+from contractgen.avro.defaults import INVALID_DEFAULT, PendingDefault, is_valid_default
 from contractgen.avro.jnodes import (
     JArray,
     JEnum,
@@ -39,7 +39,15 @@ from contractgen.avro.jsontext import java_parse_double
 from contractgen.avro.positions import SourceText
 from contractgen.avro.resolve import self_contained
 from contractgen.diagnostics import ContractError, Diagnostic
-from contractgen.ir.model import PRIMITIVE_NAMES, AvroSchema, AvroType, JsonValue, NamedType, Props
+from contractgen.ir.model import (
+    PRIMITIVE_NAMES,
+    AvroSchema,
+    AvroType,
+    JsonValue,
+    NamedRef,
+    NamedType,
+    Props,
+)
 
 DUPLICATE_DEFINITION = "AVRO003"
 INVALID_NAME = "AVRO005"
@@ -418,9 +426,6 @@ def parse_schema(
     `named`: types defined by schema references, usable by name. Strict mode also validates
     every default against its type. Raises ContractError.
     """
-    from contractgen.avro.defaults import is_valid_default
-    from contractgen.ir.model import NamedRef
-
     references = dict(named or {})
 
     def check_external(fullname: str, value: JsonValue) -> bool:
