@@ -10,7 +10,8 @@ A small, stable surface for other tools and notebooks (re-exported by `contractg
 - `check_pair(reader, writer, direction)`: the one reader/writer check every level is made of.
 
 Every function raises `SchemaError` (a `ContractError` listing located diagnostics) for a schema
-Avro Java would refuse. The command line (`contractgen compat`) is a thin layer over `check`.
+Avro Java would refuse. `contractgen compat` reads its files through `parse` and runs the same
+level check (`compat.levels`), adding lint, hints and report formats on top.
 """
 
 from __future__ import annotations
