@@ -28,11 +28,32 @@ from contractgen.ir.model import (
     Union,
 )
 
+# Java's `Schema.Type` names: a short name spelled like one is written in full.
+_TYPE_NAMES = frozenset(
+    [
+        "record",
+        "enum",
+        "array",
+        "map",
+        "union",
+        "fixed",
+        "string",
+        "bytes",
+        "int",
+        "long",
+        "float",
+        "double",
+        "boolean",
+        "null",
+    ]
+)
+
 
 def _relative(fullname: str, space: str | None) -> str:
-    """Java's `Name.getQualified(space)`: the short name inside its own namespace."""
+    """Java's `Name.getQualified(space)`: the short name inside its own namespace, unless that
+    short name reads as a type name (`ns.int` stays `ns.int`)."""
     namespace, _, name = fullname.rpartition(".")
-    if not namespace or namespace == space:
+    if not namespace or (namespace == space and name not in _TYPE_NAMES):
         return name
     return fullname
 

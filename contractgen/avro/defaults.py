@@ -44,10 +44,11 @@ def is_valid_default(avro_type: AvroType, value: JsonValue, named: Mapping[str, 
         target = named.get(avro_type.fullname)
         return target is not None and is_valid_default(target, value, named)
     if isinstance(avro_type, Primitive):
-        return _valid_primitive(avro_type.type, value)
+        return valid_primitive(avro_type.type, value)
     if isinstance(avro_type, Enum):
-        # Java accepts any string here; fastavro (and so the generated code) refuses a symbol
-        # that is not in the enum, so catch it where the file can still be fixed.
+        # Java accepts any string here (so the registry-faithful parse does, see `jresolve`);
+        # fastavro (and so the generated code) refuses a symbol that is not in the enum, so a
+        # project's files are held to the stricter rule where they can still be fixed.
         return isinstance(value, str) and value in avro_type.symbols
     if isinstance(avro_type, Fixed):
         return isinstance(value, str)
@@ -74,7 +75,8 @@ def is_valid_default(avro_type: AvroType, value: JsonValue, named: Mapping[str, 
     return False
 
 
-def _valid_primitive(kind: str, value: JsonValue) -> bool:
+def valid_primitive(kind: str, value: JsonValue) -> bool:
+    """Java's `isValidDefault` for a primitive type (`float` and `double` take any number)."""
     is_integer = isinstance(value, int) and not isinstance(value, bool)
     if kind == "null":
         return value is None

@@ -47,8 +47,30 @@ def java_double(value: float) -> str:
     return f"{sign}{digits[0]}.{digits[1:] or '0'}E{point - 1}"
 
 
+# Java's `Double.parseDouble` grammar (after trimming characters up to U+0020).
+_JAVA_DECIMAL = re.compile(r"[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)")
+_JAVA_HEX = re.compile(
+    r"([+-]?)0[xX]((?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+)[fFdD]?"
+)
+
+
+def java_parse_double(text: str) -> float | None:
+    """`Double.parseDouble(text)`, or None where Java throws NumberFormatException."""
+    trimmed = text.strip("".join(map(chr, range(33))))
+    hexadecimal = _JAVA_HEX.fullmatch(trimmed)
+    if hexadecimal:
+        value = float.fromhex("0x" + hexadecimal.group(2))
+        return -value if hexadecimal.group(1) == "-" else value
+    if not _JAVA_DECIMAL.fullmatch(trimmed):
+        return None
+    number = trimmed.rstrip("fFdD") if not trimmed.endswith("Infinity") else trimmed
+    return float(number.replace("Infinity", "inf"))
+
+
 def java_json(value: JsonValue) -> str:
     """Compact JSON of a parsed value, keys in their original order."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f'"{java_double(value)}"'  # Jackson quotes non-numeric numbers
     if value is None:
         return "null"
     if value is True:

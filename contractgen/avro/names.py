@@ -41,3 +41,11 @@ def namespace_of(name: str, explicit: str | None, enclosing: str | None) -> str 
 
 def is_primitive(name: str) -> bool:
     return name in PRIMITIVE_NAMES
+
+
+def java_fullname(name: str, space: str | None) -> str:
+    """Java's `new Name(name, space).full`: a dotted name carries its own namespace, and an
+    empty namespace is none at all (so the alias `.R` is the full name `R`)."""
+    if "." in name:
+        space, _, name = name.rpartition(".")
+    return f"{space}.{name}" if space else name

@@ -1,48 +1,66 @@
-"""Avro schema JSON → IR, as Avro Java's `Schema.Parser` reads it, with a location on every node.
+"""Avro schema JSON → IR, deciding exactly what Avro Java 1.12's `Schema.Parser` decides.
 
-Two modes, as a registry has them: `strict` (new schemas: names must be valid, defaults must match
-their type) and lenient (stored schemas: a registry must read whatever it already holds).
+Two modes, as a registry has them: `strict` (new schemas: valid names, valid defaults) and lenient
+(stored schemas: a registry must read whatever it already holds). The parse follows Java's order,
+because the order decides how names bind: a named type is known from the end of its definition
+(a record only after its fields), a name not known yet is a placeholder resolved when the whole
+text is read, and a short name is looked up in the enclosing namespace and then as written.
 Every problem is collected with its `file:line:col`, so the user sees all of them at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from contractgen.avro import names
-from contractgen.avro.defaults import PendingDefault, default_problems
+from contractgen.avro.defaults import INVALID_DEFAULT, PendingDefault, is_valid_default
+from contractgen.avro.jnodes import (
+    JArray,
+    JEnum,
+    JExternal,
+    JField,
+    JFixed,
+    JMap,
+    JPrimitive,
+    JRecord,
+    JRef,
+    JType,
+    JUnion,
+    java_equal,
+)
+from contractgen.avro.jresolve import (
+    INVALID_SCHEMA,
+    JavaResolution,
+    resolve_parse,
+    valid_at_parse,
+)
+from contractgen.avro.jsontext import java_parse_double
 from contractgen.avro.positions import SourceText
 from contractgen.avro.resolve import self_contained
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import (
-    Array,
+    PRIMITIVE_NAMES,
     AvroSchema,
     AvroType,
-    Enum,
-    Field,
-    Fixed,
     JsonValue,
-    Map,
     NamedRef,
     NamedType,
-    Primitive,
     Props,
-    Record,
-    Union,
 )
 
-UNKNOWN_TYPE = "AVRO002"
-INVALID_SCHEMA = "AVRO006"
-INVALID_NAME = "AVRO005"
 DUPLICATE_DEFINITION = "AVRO003"
+INVALID_NAME = "AVRO005"
 
 _SCHEMA_RESERVED = frozenset(
     ("doc", "fields", "items", "name", "namespace", "size", "symbols", "values", "type", "aliases")
 )
 _ENUM_RESERVED = _SCHEMA_RESERVED | {"default"}
 _FIELD_RESERVED = frozenset(("default", "doc", "name", "order", "type", "aliases"))
-_ORDERS = ("ascending", "descending", "ignore")
+_ORDERS = ("ASCENDING", "DESCENDING", "IGNORE")
+_MAX_FIXED_SIZE = 2**31 - 1 - 8  # SystemLimitException's default maximum bytes length
+_INT32 = range(-(2**31), 2**31)
+_INT64 = range(-(2**63), 2**63)
 
 
 @dataclass(slots=True)
@@ -56,22 +74,30 @@ class ParsedFile:
 
 
 class _Parser:
-    def __init__(self, source: SourceText, *, strict: bool, external: Collection[str]) -> None:
+    def __init__(
+        self,
+        source: SourceText,
+        *,
+        strict: bool,
+        external: Collection[str],
+        check_external: Callable[[str, JsonValue], bool] | None,
+    ) -> None:
         self.source = source
         self.strict = strict
         self.external = external
-        self.defined: dict[str, NamedType] = {}
-        self.started: set[str] = set()
-        self.defaults: list[PendingDefault] = []
+        self.check_external = check_external
+        self.registered: dict[str, JRecord | JEnum | JFixed] = {}
+        self.refs: list[JRef] = []
+        self.unions: list[JUnion] = []
         self.problems: list[Diagnostic] = []
 
-    def problem(self, code: str, message: str, pointer: str) -> Primitive:
+    def problem(self, code: str, message: str, pointer: str) -> JPrimitive:
         self.problems.append(Diagnostic(code, message, self.source.location(pointer)))
-        return Primitive("null")
+        return JPrimitive("null", (), pointer)
 
-    def parse(self, node: JsonValue, pointer: str, space: str | None) -> AvroType:
+    def parse(self, node: JsonValue, pointer: str, space: str | None) -> JType:
         if isinstance(node, str):
-            return self.reference(node, pointer, space)
+            return self.find(node, pointer, space)
         if isinstance(node, list):
             return self.union(node, pointer, space)
         if not isinstance(node, dict):
@@ -81,186 +107,224 @@ class _Parser:
                 pointer,
             )
         kind = node.get("type")
-        if kind is None:
-            return self.problem(INVALID_SCHEMA, 'this schema object has no "type"', pointer)
-        if isinstance(kind, (dict, list)):
-            return self.parse(kind, f"{pointer}/type", space)
         if not isinstance(kind, str):
-            return self.problem(INVALID_SCHEMA, f'"type" must be a string, not {kind!r}', pointer)
-        loc = self.source.location(pointer)
+            return self.problem(
+                INVALID_SCHEMA,
+                'a schema object needs a "type" that is a type name; a nested type object or '
+                "union goes in a field's type, not in another type's \"type\"",
+                pointer,
+            )
         if names.is_primitive(kind):
-            return Primitive(kind, _props(node, _SCHEMA_RESERVED), loc)  # type: ignore[arg-type]
+            return JPrimitive(
+                kind, self.props(node, _SCHEMA_RESERVED, pointer, copied=False), pointer
+            )
         if kind in ("record", "error"):
             return self.record(node, pointer, space, is_error=kind == "error")
         if kind == "enum":
             return self.enum(node, pointer, space)
         if kind == "fixed":
             return self.fixed(node, pointer, space)
-        if kind == "array":
-            if "items" not in node:
-                return self.problem(INVALID_SCHEMA, 'array type has no "items"', pointer)
-            items = self.parse(node["items"], f"{pointer}/items", space)
-            return Array(items, _props(node, _SCHEMA_RESERVED), loc)
-        if kind == "map":
-            if "values" not in node:
-                return self.problem(INVALID_SCHEMA, 'map type has no "values"', pointer)
-            values = self.parse(node["values"], f"{pointer}/values", space)
-            return Map(values, _props(node, _SCHEMA_RESERVED), loc)
-        return self.reference(kind, f"{pointer}/type", space)
+        if kind in ("array", "map"):
+            key = "items" if kind == "array" else "values"
+            if key not in node:
+                return self.problem(INVALID_SCHEMA, f'{kind} type has no "{key}"', pointer)
+            child = self.parse(node[key], f"{pointer}/{key}", space)
+            props = self.props(node, _SCHEMA_RESERVED, pointer, copied=True)
+            return JArray(child, props, pointer) if kind == "array" else JMap(child, props, pointer)
+        return self.find(kind, f"{pointer}/type", space)
 
-    def reference(self, name: str, pointer: str, space: str | None) -> AvroType:
-        loc = self.source.location(pointer)
+    def find(self, name: str, pointer: str, space: str | None) -> JType:
+        """Java's `ParseContext.find`: the enclosing namespace first, then the name as written."""
         if names.is_primitive(name):
-            return Primitive(name, (), loc)  # type: ignore[arg-type]
-        for candidate in (names.make_fullname(name, space), name):
-            if candidate in self.started or candidate in self.external:
-                return NamedRef(candidate, loc)
-        return self.problem(
-            UNKNOWN_TYPE,
-            f"unknown type {name!r}: define it before use, or write its full name "
-            "(namespace.Name) if it is defined in another namespace",
-            pointer,
+            return JPrimitive(name, (), pointer)
+        full = f"{space}.{name}" if space and "." not in name else name
+        for candidate in (full, name):
+            if candidate in self.registered:
+                return self.registered[candidate]
+            if candidate in self.external:
+                return JExternal(candidate, pointer)
+        ref = JRef(full, pointer, name)
+        self.refs.append(ref)
+        return ref
+
+    def union(self, branches: list[JsonValue], pointer: str, space: str | None) -> JType:
+        union = JUnion(
+            [self.parse(b, f"{pointer}/{i}", space) for i, b in enumerate(branches)], pointer
         )
+        for index, branch in enumerate(union.branches):
+            if isinstance(branch, JUnion):
+                self.problem(
+                    INVALID_SCHEMA, "a union cannot directly contain a union", f"{pointer}/{index}"
+                )
+        self.unions.append(union)
+        return union
 
-    def union(self, branches: list[JsonValue], pointer: str, space: str | None) -> AvroType:
-        parsed: list[AvroType] = []
-        seen: set[str] = set()
-        for index, branch in enumerate(branches):
-            where = f"{pointer}/{index}"
-            avro_type = self.parse(branch, where, space)
-            if isinstance(avro_type, Union):
-                self.problem(INVALID_SCHEMA, "a union cannot directly contain a union", where)
-            key = _union_key(avro_type)
-            if key in seen:
-                self.problem(INVALID_SCHEMA, f"duplicate type {key!r} in union", where)
-            seen.add(key)
-            parsed.append(avro_type)
-        return Union(tuple(parsed), self.source.location(pointer))
+    def props(
+        self, node: dict[str, JsonValue], reserved: frozenset[str], pointer: str, *, copied: bool
+    ) -> Props:
+        props = tuple((k, v) for k, v in node.items() if k not in reserved)
+        for key, value in props if copied else ():
+            # Java copies the properties of records, arrays and maps at the end of the parse,
+            # through Java objects: an integer beyond a long has none, and Java refuses it.
+            if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
+                self.problem(
+                    INVALID_SCHEMA, f"property {key!r} is an integer beyond 64 bits", pointer
+                )
+        return props
 
-    def define(self, node: dict[str, JsonValue], pointer: str, space: str | None) -> str | None:
-        """Validate and register a named type's name; its full name, or None when unusable."""
-        name = node.get("name")
-        if not isinstance(name, str) or not name:
-            self.problem(INVALID_SCHEMA, 'a named type needs a non-empty "name"', pointer)
-            return None
-        explicit = node.get("namespace")
-        explicit_ns = explicit if isinstance(explicit, str) else None
-        namespace = names.namespace_of(name, explicit_ns, space)
-        fullname = names.make_fullname(name.rpartition(".")[2], namespace)
-        if self.strict and not names.is_valid_fullname(fullname):
+    def validate(self, text: str, what: str, pointer: str) -> None:
+        if self.strict and not names.is_valid_name(text):
             self.problem(
                 INVALID_NAME,
-                f"invalid name {fullname!r}: every part must match [A-Za-z_][A-Za-z0-9_]*",
+                f"invalid {what} {text!r}: it must match [A-Za-z_][A-Za-z0-9_]*",
+                pointer,
+            )
+
+    def name(self, node: dict[str, JsonValue], pointer: str, space: str | None) -> str | None:
+        """Java's `new Name(name, namespace)`: the full name of a definition, or None."""
+        name = node.get("name")
+        if not isinstance(name, str):
+            self.problem(INVALID_SCHEMA, 'a named type needs a "name"', pointer)
+            return None
+        explicit = node.get("namespace")
+        full = names.java_fullname(name, explicit if isinstance(explicit, str) else space)
+        # Java checks the name here and the namespace when it registers the type: the same
+        # verdict, reported once.
+        if self.strict and not names.is_valid_fullname(full):
+            self.problem(
+                INVALID_NAME,
+                f"invalid name {full!r}: every part must match [A-Za-z_][A-Za-z0-9_]*",
                 f"{pointer}/name",
             )
-        if fullname in self.started:
+        if full in PRIMITIVE_NAMES:
+            self.problem(
+                INVALID_NAME,
+                f"a named type cannot be called {full!r} (a primitive type)",
+                f"{pointer}/name",
+            )
+        return full
+
+    def aliases(self, node: dict[str, JsonValue], pointer: str) -> list[str] | None:
+        raw = node.get("aliases")
+        if raw is None and "aliases" not in node:
+            return None
+        if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
+            self.problem(
+                INVALID_SCHEMA, '"aliases" must be an array of strings', f"{pointer}/aliases"
+            )
+            return None
+        return [str(a) for a in raw]
+
+    def type_aliases(self, node: dict[str, JsonValue], pointer: str, full: str) -> tuple[str, ...]:
+        namespace = full.rpartition(".")[0] or None
+        found: dict[str, None] = {}
+        for alias in self.aliases(node, pointer) or ():
+            self.validate(alias.rpartition(".")[2], "alias", f"{pointer}/aliases")
+            found[names.java_fullname(alias, namespace)] = None
+        return tuple(found)
+
+    def register(self, named: JRecord | JEnum | JFixed) -> None:
+        """Java's `ParseContext.put`: a full name once; an equal redefinition is allowed."""
+        first = self.registered.setdefault(named.fullname, named)
+        if first is not named and not java_equal(first, named):
             self.problem(
                 DUPLICATE_DEFINITION,
-                f"{fullname!r} is defined twice in this schema; "
-                "refer to it by name after its first definition",
-                f"{pointer}/name",
+                f"{named.fullname!r} is defined twice differently; refer to it by name after its "
+                "first definition",
+                f"{named.pointer}/name",
             )
-        self.started.add(fullname)
-        return fullname
-
-    def aliases(self, node: dict[str, JsonValue], pointer: str) -> tuple[str, ...]:
-        raw = node.get("aliases")
-        if raw is None:
-            return ()
-        if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
-            self.problem(INVALID_SCHEMA, '"aliases" must be an array of strings', pointer)
-            return ()
-        return tuple(str(a) for a in raw)
 
     def record(
         self, node: dict[str, JsonValue], pointer: str, space: str | None, *, is_error: bool
-    ) -> AvroType:
-        fullname = self.define(node, pointer, space)
+    ) -> JType:
+        full = self.name(node, pointer, space)
         raw_fields = node.get("fields")
         if not isinstance(raw_fields, list):
             return self.problem(INVALID_SCHEMA, 'a record needs a "fields" array', pointer)
-        if fullname is None:
-            return Primitive("null")
-        inner = fullname.rpartition(".")[0] or None
-        fields: list[Field] = []
-        field_names: set[str] = set()
+        if full is None:
+            return JPrimitive("null", (), pointer)
+        inner = full.rpartition(".")[0] or None
+        fields: list[JField] = []
+        seen: set[str] = set()
         for index, raw in enumerate(raw_fields):
-            where = f"{pointer}/fields/{index}"
-            parsed = self.field(raw, where, inner)
+            parsed = self.field(raw, f"{pointer}/fields/{index}", inner)
             if parsed is None:
                 continue
-            if parsed.name in field_names:
-                self.problem(INVALID_SCHEMA, f"duplicate field {parsed.name!r}", where)
-            field_names.add(parsed.name)
+            if parsed.name in seen:
+                self.problem(INVALID_SCHEMA, f"duplicate field {parsed.name!r}", parsed.pointer)
+            seen.add(parsed.name)
             fields.append(parsed)
-        namespace = inner
-        record = Record(
-            fullname,
-            tuple(fields),
-            doc=_text(node.get("doc")),
-            aliases=tuple(names.make_fullname(a, namespace) for a in self.aliases(node, pointer)),
-            props=_props(node, _SCHEMA_RESERVED),
-            is_error=is_error,
-            location=self.source.location(pointer),
-        )
-        self.defined[fullname] = record
+        props = self.props(node, _SCHEMA_RESERVED, pointer, copied=True)
+        doc = _text(node.get("doc"))
+        aliases = self.type_aliases(node, pointer, full)
+        record = JRecord(full, doc, props, aliases, pointer, is_error, fields)
+        self.register(record)
         return record
 
-    def field(self, raw: JsonValue, pointer: str, space: str | None) -> Field | None:
-        if not isinstance(raw, dict):
-            self.problem(INVALID_SCHEMA, "a field must be an object", pointer)
+    def field(self, raw: JsonValue, pointer: str, space: str | None) -> JField | None:
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if not isinstance(raw, dict) or not isinstance(name, str):
+            self.problem(INVALID_SCHEMA, 'a field must be an object with a "name"', pointer)
             return None
-        name = raw.get("name")
-        if not isinstance(name, str):
-            self.problem(INVALID_SCHEMA, 'a field needs a "name"', pointer)
-            return None
-        if self.strict and not names.is_valid_name(name):
-            self.problem(
-                INVALID_NAME,
-                f"invalid field name {name!r}: it must match [A-Za-z_][A-Za-z0-9_]*",
-                f"{pointer}/name",
-            )
         if "type" not in raw:
             self.problem(INVALID_SCHEMA, f'field {name!r} has no "type"', pointer)
             return None
         field_type = self.parse(raw["type"], f"{pointer}/type", space)
         order = raw.get("order", "ascending")
-        if order not in _ORDERS:
+        if not isinstance(order, str) or order.upper() not in _ORDERS:
             self.problem(
                 INVALID_SCHEMA,
                 f"field {name!r} has order {order!r}; use ascending, descending or ignore",
                 f"{pointer}/order",
             )
             order = "ascending"
-        has_default = "default" in raw
-        location = self.source.location(pointer)
-        if has_default:
-            self.defaults.append(
-                PendingDefault(
-                    name, field_type, raw["default"], self.source.location(f"{pointer}/default")
+        default = raw.get("default")
+        is_float = isinstance(field_type, JPrimitive) and field_type.type in ("float", "double")
+        if is_float and isinstance(default, str):
+            # Java reads a string default of a float field as a number (`Double.parseDouble`).
+            number = java_parse_double(default)
+            if number is None:
+                self.problem(
+                    INVALID_SCHEMA,
+                    f"default {default!r} of field {name!r} is not a number",
+                    f"{pointer}/default",
                 )
-            )
-        return Field(
+            default = number
+        self.validate(name, "field name", f"{pointer}/name")
+        parsed = JField(
             name,
             field_type,
-            doc=_text(raw.get("doc")),
-            has_default=has_default,
-            default=raw.get("default"),
-            order=order,  # type: ignore[arg-type]
-            aliases=self.aliases(raw, pointer),
-            props=_props(raw, _FIELD_RESERVED),
-            location=location,
+            _text(raw.get("doc")),
+            "default" in raw,
+            default,
+            order.lower(),
+            tuple(dict.fromkeys(self.aliases(raw, pointer) or ())),
+            self.props(raw, _FIELD_RESERVED, pointer, copied=False),
+            pointer,
+        )
+        check = self.check_external
+        needs_check = self.strict and parsed.has_default and check is not None
+        if needs_check and not valid_at_parse(field_type, default, check):  # type: ignore[arg-type]
+            self.invalid_default(parsed)
+        return parsed
+
+    def invalid_default(self, parsed: JField) -> None:
+        self.problem(
+            INVALID_DEFAULT,
+            f"default {_short(parsed.default)} of field {parsed.name!r} does not match its type; "
+            "give a default of the field's type (for a union, of one of its branches)",
+            f"{parsed.pointer}/default",
         )
 
-    def enum(self, node: dict[str, JsonValue], pointer: str, space: str | None) -> AvroType:
-        fullname = self.define(node, pointer, space)
+    def enum(self, node: dict[str, JsonValue], pointer: str, space: str | None) -> JType:
+        full = self.name(node, pointer, space)
         symbols = node.get("symbols")
         if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
             return self.problem(
                 INVALID_SCHEMA, 'an enum needs a "symbols" array of strings', pointer
             )
-        if fullname is None:
-            return Primitive("null")
+        if full is None:
+            return JPrimitive("null", (), pointer)
         texts = tuple(str(s) for s in symbols)
         for index, symbol in enumerate(texts):
             if self.strict and not names.is_valid_name(symbol):
@@ -274,61 +338,68 @@ class _Parser:
                     f"{pointer}/symbols/{index}",
                 )
         default = node.get("default")
+        default = default if isinstance(default, str) else None  # Java ignores a non-string one
         if default is not None and default not in texts:
             self.problem(
                 INVALID_SCHEMA,
                 f"enum default {default!r} is not one of its symbols {list(texts)}",
                 f"{pointer}/default",
             )
-        namespace = fullname.rpartition(".")[0] or None
-        enum = Enum(
-            fullname,
-            texts,
-            doc=_text(node.get("doc")),
-            default=default if isinstance(default, str) else None,
-            aliases=tuple(names.make_fullname(a, namespace) for a in self.aliases(node, pointer)),
-            props=_props(node, _ENUM_RESERVED),
-            location=self.source.location(pointer),
-        )
-        self.defined[fullname] = enum
+        props = self.props(node, _ENUM_RESERVED, pointer, copied=False)
+        aliases = self.type_aliases(node, pointer, full)
+        enum = JEnum(full, _text(node.get("doc")), props, aliases, pointer, texts, default)
+        self.register(enum)
         return enum
 
-    def fixed(self, node: dict[str, JsonValue], pointer: str, space: str | None) -> AvroType:
-        fullname = self.define(node, pointer, space)
+    def fixed(self, node: dict[str, JsonValue], pointer: str, space: str | None) -> JType:
+        full = self.name(node, pointer, space)
         size = node.get("size")
-        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        if not isinstance(size, int) or isinstance(size, bool) or size not in _INT32:
+            return self.problem(INVALID_SCHEMA, 'a fixed type needs an integer "size"', pointer)
+        if not 0 <= size <= _MAX_FIXED_SIZE:
             return self.problem(
-                INVALID_SCHEMA, 'a fixed type needs a non-negative integer "size"', pointer
+                INVALID_SCHEMA, f"fixed size {size} is out of range", f"{pointer}/size"
             )
-        if fullname is None:
-            return Primitive("null")
-        namespace = fullname.rpartition(".")[0] or None
-        fixed = Fixed(
-            fullname,
-            size,
-            doc=_text(node.get("doc")),
-            aliases=tuple(names.make_fullname(a, namespace) for a in self.aliases(node, pointer)),
-            props=_props(node, _SCHEMA_RESERVED),
-            location=self.source.location(pointer),
-        )
-        self.defined[fullname] = fixed
+        if full is None:
+            return JPrimitive("null", (), pointer)
+        props = self.props(node, _SCHEMA_RESERVED, pointer, copied=False)
+        aliases = self.type_aliases(node, pointer, full)
+        fixed = JFixed(full, _text(node.get("doc")), props, aliases, pointer, size)
+        self.register(fixed)
         return fixed
-
-
-def _union_key(avro_type: AvroType) -> str:
-    if isinstance(avro_type, (Record, Enum, Fixed, NamedRef)):
-        return avro_type.fullname
-    if isinstance(avro_type, Primitive):
-        return avro_type.type
-    return type(avro_type).__name__.lower()
 
 
 def _text(value: JsonValue) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _props(node: dict[str, JsonValue], reserved: frozenset[str]) -> Props:
-    return tuple((key, value) for key, value in node.items() if key not in reserved)
+def _short(value: JsonValue) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _run(
+    source: SourceText,
+    *,
+    strict: bool,
+    external: Collection[str],
+    check_external: Callable[[str, JsonValue], bool] | None,
+) -> JavaResolution:
+    parser = _Parser(source, strict=strict, external=external, check_external=check_external)
+    root = parser.parse(source.value, "", None)
+    resolution = resolve_parse(
+        root,
+        parser.registered,
+        parser.refs,
+        parser.unions,
+        source,
+        external=external,
+        check_external=check_external if strict else None,
+    )
+    problems = parser.problems + resolution.problems
+    if problems:
+        raise ContractError(problems)
+    return resolution
 
 
 def parse_document(
@@ -339,11 +410,8 @@ def parse_document(
     Raises ContractError with every structural problem. Defaults are not validated here: they
     may use types from other documents (see `contractgen.avro.defaults`).
     """
-    parser = _Parser(source, strict=strict, external=external)
-    root = parser.parse(source.value, "", None)
-    if parser.problems:
-        raise ContractError(parser.problems)
-    return ParsedFile(source, root, parser.defined, parser.defaults)
+    resolution = _run(source, strict=strict, external=external, check_external=None)
+    return ParsedFile(source, resolution.root, resolution.defined, resolution.defaults)
 
 
 def parse_schema(
@@ -359,10 +427,10 @@ def parse_schema(
     every default against its type. Raises ContractError.
     """
     references = dict(named or {})
-    parsed = parse_document(SourceText.parse(file, text), strict=strict, external=references)
-    table = {**references, **parsed.defined}
-    if strict:
-        problems = default_problems(parsed.defaults, table)
-        if problems:
-            raise ContractError(problems)
-    return self_contained(parsed.root, table)
+
+    def check_external(fullname: str, value: JsonValue) -> bool:
+        return is_valid_default(NamedRef(fullname), value, references)
+
+    source = SourceText.parse(file, text)
+    resolution = _run(source, strict=strict, external=references, check_external=check_external)
+    return self_contained(resolution.root, {**references, **resolution.defined})

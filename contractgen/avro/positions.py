@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from contractgen.avro.depth import allow_deep_schemas, check_nesting
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import JsonValue, Location
 
@@ -25,8 +26,10 @@ class SourceText:
 
     @classmethod
     def parse(cls, file: str, text: str) -> SourceText:
+        check_nesting(file, text)
+        allow_deep_schemas()
         try:
-            value: JsonValue = json.loads(text)
+            value: JsonValue = json.loads(text, parse_constant=_no_constant)
         except json.JSONDecodeError as error:
             where = Location(file, "", error.lineno, error.colno)
             raise ContractError(
@@ -53,6 +56,11 @@ class SourceText:
         return Location(self.file, pointer, line, offset - self._line_starts[line - 1] + 1)
 
 
+def _no_constant(name: str) -> JsonValue:
+    # Jackson (inside Avro Java) refuses the NaN and Infinity literals Python's json accepts.
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
+
+
 def _json_message(message: str) -> str:
     """Python's message without its dangling "at" / "starting at" (it expects a position after)."""
     return re.sub(r"\s+(?:starting\s+)?at$", "", message)
@@ -60,11 +68,15 @@ def _json_message(message: str) -> str:
 
 def escape_pointer_token(token: str | int) -> str:
     """RFC 6901 escaping of one JSON pointer reference token."""
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" not in text and "/" not in text:
+        return text
+    return text.replace("~", "~0").replace("/", "~1")
 
 
-# A string, a punctuation mark, or a bare literal (number, true, false, null).
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+# A member's key (a string followed by a colon), a bracket, or a value (string or bare literal).
+# Commas and colons need no token of their own: a key is recognised by its colon.
+_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")\s*:|[{}\[\]]|"(?:[^"\\]|\\.)*"|[^\s{}\[\],:"]+')
 
 
 def pointer_offsets(text: str) -> dict[str, int]:
@@ -74,40 +86,39 @@ def pointer_offsets(text: str) -> dict[str, int]:
     profiles showed a character-by-character source map costing half of a `check`.
     """
     offsets: dict[str, int] = {}
-    # One frame per open container: [pointer, is_object, next array index, pending member pointer]
-    stack: list[list[object]] = []
-    expecting_key = False
+    # The open containers: their pointers, whether each is an object, the next array index,
+    # and the pointer of the object member whose value comes next.
+    pointers: list[str] = []
+    is_object: list[bool] = []
+    index: list[int] = []
+    member = ""
+    members: list[str] = []
     for match in _TOKEN.finditer(text):
-        token = match.group()
-        first = token[0]
-        if first in ",:":
-            expecting_key = first == "," and bool(stack) and stack[-1][1] is True
+        key = match.group(1)
+        if key is not None:
+            name = json.loads(key) if "\\" in key else key[1:-1]
+            member = f"{pointers[-1]}/{escape_pointer_token(name)}"
+            offsets[member] = match.start()
             continue
+        first = match.group()[0]
         if first in "}]":
-            stack.pop()
-            expecting_key = False
+            pointers.pop()
+            is_object.pop()
+            index.pop()
+            member = members.pop()
             continue
-        if expecting_key:
-            frame = stack[-1]
-            frame[3] = f"{frame[0]}/{escape_pointer_token(json.loads(token))}"
-            offsets[str(frame[3])] = match.start()
-            expecting_key = False
-            continue
-        if not stack:
+        if not pointers:
             pointer = ""
             offsets[pointer] = match.start()
-        elif stack[-1][1] is True:
-            pointer = str(stack[-1][3])
+        elif is_object[-1]:
+            pointer = member
         else:
-            frame = stack[-1]
-            index = frame[2]
-            assert isinstance(index, int)
-            pointer = f"{frame[0]}/{index}"
-            frame[2] = index + 1
+            pointer = f"{pointers[-1]}/{index[-1]}"
+            index[-1] += 1
             offsets[pointer] = match.start()
-        if first == "{":
-            stack.append([pointer, True, 0, ""])
-            expecting_key = True
-        elif first == "[":
-            stack.append([pointer, False, 0, ""])
+        if first in "{[":
+            pointers.append(pointer)
+            is_object.append(first == "{")
+            index.append(0)
+            members.append(member)
     return offsets

@@ -5,12 +5,14 @@ Built as Confluent's `Difference`, `SchemaValidatorBuilder.formatErrorMessages` 
 incompatibility with `new`/`old` put in the reader/writer slots for the direction, then
 `{oldSchemaVersion: n}` and `{oldSchema: '...'}` for the failing version (not after FULL's forward
 half), then the `{validateFields: ..., compatibility: ...}` trailer whenever anything was said.
+Each incompatibility line goes through Confluent's `String.format` pass (`confluent_format`).
 """
 
 from __future__ import annotations
 
+from contractgen.compat.javaformat import JavaFormatError, java_format
 from contractgen.compat.levels import Direction, DirectionResult, LevelResult, VersionCheck
-from contractgen.compat.resolution import Incompatibility, IncompatibilityType
+from contractgen.compat.resolution import Incompatibility, IncompatibilityType, Resolution
 
 MAX_SCHEMA_SIZE_FOR_LOGGING = 10 * 1024
 UNEXPECTED = "Unexpected exception during compatibility check: "
@@ -74,12 +76,35 @@ def old_schema_message(canonical: str) -> str:
     )
 
 
-def _half(result: DirectionResult, check: VersionCheck, append_schema: bool) -> list[str]:
-    resolution = result.resolution
+def confluent_format(line: str, direction: Direction, *, strict: bool = False) -> str:
+    """Confluent's `String.format(line, reader, writer)` pass over one message.
+
+    `%s` in a doc becomes `new`/`old`, `%%` a percent sign, `%n` a newline. Where Java's
+    formatter throws (a doc holding `100% done` has the specifier `% d`), Confluent's request
+    fails outright; contractgen keeps the message unformatted instead (a verdict and readable
+    messages beat an error), unless `strict`, which raises JavaFormatError as Java does.
+    """
+    try:
+        return java_format(line, *roles(direction))
+    except JavaFormatError:
+        if strict:
+            raise
+        return line
+
+
+def direction_messages(
+    resolution: Resolution, direction: Direction, *, strict: bool = False
+) -> list[str]:
+    """One reader/writer check's messages, as Confluent's `isBackwardCompatible` returns them."""
     if resolution.error is not None:
         lines = [UNEXPECTED + resolution.error]
     else:
-        lines = [difference(i, result.direction) for i in resolution.incompatibilities]
+        lines = [difference(i, direction) for i in resolution.incompatibilities]
+    return [confluent_format(line, direction, strict=strict) for line in lines]
+
+
+def _half(result: DirectionResult, check: VersionCheck, append_schema: bool) -> list[str]:
+    lines = direction_messages(result.resolution, result.direction)
     if lines and append_schema:
         if check.against.version is not None:
             lines.append(f"{{oldSchemaVersion: {check.against.version}}}")

@@ -2,8 +2,9 @@
 
 The previous files are versions 1..n, oldest first, exactly as a registry numbers a subject's
 versions, so the answer (and the verbose messages) are what a Confluent registry holding those
-versions would give. The candidate is parsed strictly, as a registry parses a new schema; earlier
-versions leniently, as it reads what it already stores.
+versions would give. Schemas are read through the library entry point (`contractgen.compat.api`):
+the candidate strictly, as a registry parses a new schema; earlier versions leniently, as it reads
+what it already stores.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from contractgen.avro.canonical import canonical_string
 from contractgen.avro.loader import SchemaFile, load_schema_files
-from contractgen.avro.parse import parse_schema
+from contractgen.compat.api import ParsedSchema, parse
 from contractgen.compat.checker import check_subject
 from contractgen.compat.findings import Report, SubjectReport
 from contractgen.compat.levels import HistoryVersion
 from contractgen.compat.messages import verbose_messages
 from contractgen.diagnostics import ContractError, Diagnostic
-from contractgen.ir.model import AvroSchema, Level, NamedType
+from contractgen.ir.model import Level, NamedType
 
 UNREADABLE = "CMP001"
 
@@ -50,9 +50,9 @@ def named_types(directories: Sequence[Path], skip: set[Path], cwd: Path) -> dict
     return load_schema_files(files, strict=False).types if files else {}
 
 
-def _parse(path: Path, cwd: Path, *, strict: bool, named: Mapping[str, NamedType]) -> AvroSchema:
+def _parse(path: Path, cwd: Path, *, strict: bool, named: Mapping[str, NamedType]) -> ParsedSchema:
     shown = display_path(path, cwd)
-    return parse_schema(read_text(path, shown), file=shown, strict=strict, named=named)
+    return parse(read_text(path, shown), file=shown, strict=strict, named=named)
 
 
 def check_files(
@@ -71,13 +71,11 @@ def check_files(
     history: list[HistoryVersion] = []
     for number, path in enumerate(previous, start=1):
         try:
-            schema = _parse(path, cwd, strict=False, named=named)
+            old = _parse(path, cwd, strict=False, named=named)
         except ContractError as error:
             problems += error.diagnostics
             continue
-        history.append(
-            HistoryVersion(schema, canonical_string(schema), number, f"version {number}")
-        )
+        history.append(HistoryVersion(old.schema, old.canonical, number, f"version {number}"))
     try:
         current = _parse(candidate, cwd, strict=True, named=named)
     except ContractError as error:
@@ -85,7 +83,7 @@ def check_files(
     if problems:
         raise ContractError(problems)
     subject = display_path(candidate, cwd)
-    result, findings = check_subject(subject, current, history, level)
+    result, findings = check_subject(subject, current.schema, history, level)
     compared = result.compared
     against = compared.name if compared is not None else ""
     status = "skipped" if level is Level.NONE else "checked"

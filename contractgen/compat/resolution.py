@@ -101,9 +101,25 @@ def type_name(avro_type: AvroType) -> str:
     return type(avro_type).__name__.upper()
 
 
+def _same_primitives(r: Union, w: Union) -> bool:
+    """Two unions of the same primitives, in the same order (the common nullable field)."""
+    return len(r.branches) == len(w.branches) and all(
+        type(a) is Primitive and type(b) is Primitive and a.type == b.type
+        for a, b in zip(r.branches, w.branches, strict=True)
+    )
+
+
 def pointer(tokens: list[str]) -> str:
     """Java's `Incompatibility.getLocation()`: the root token is dropped, tokens are escaped."""
     return "/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in tokens[1:])
+
+
+def _java_aliases(named: Record | Enum | Fixed) -> set[str]:
+    """Java's `getAliases()`: an alias without a namespace on a type with one reads `.Name`,
+    so it never equals a writer's full name (a quirk the registry's verdicts keep)."""
+    if named.namespace is None:
+        return set(named.aliases)
+    return {a if "." in a else f".{a}" for a in named.aliases}
 
 
 class _Side:
@@ -132,12 +148,29 @@ class _Checker:
         self.w = _Side(writer)
         self.describe = describe
         self.memo: dict[tuple[_Key, _Key], _Result] = {}
+        self.field_index: dict[int, dict[str, tuple[int, Field]]] = {}
 
     def fresh(self, r: _Node, w: _Node) -> _Result:
         """Java's two-argument `getCompatibility`: a new location stack, the same memo."""
         return self.get("", r, w, [])
 
     def get(self, token: str, r: _Node, w: _Node, loc: list[str]) -> _Result:
+        rp, wp = r[0], w[0]
+        if type(rp) is Primitive and type(wp) is Primitive:
+            # Two primitives are decided on the spot. Their memo entry could only be met again
+            # through their parents' pair, which is memoized itself: skipping it changes nothing
+            # Java would report, and keeps wide records cheap.
+            if rp.type == wp.type or wp.type.upper() in _PROMOTIONS.get(rp.type.upper(), ()):
+                return ()
+            loc.append(token)
+            message = (
+                f"reader type: {rp.type.upper()} not compatible with writer type: {wp.type.upper()}"
+            )
+            found = (self.incompatible(IncompatibilityType.TYPE_MISMATCH, loc, message),)
+            loc.pop()
+            return found
+        if type(rp) is Union and type(wp) is Union and _same_primitives(rp, wp):
+            return ()  # every writer branch is a reader branch: compatible, nothing to memoize
         r = self.r.node(*r)
         w = self.w.node(*w)
         loc.append(token)
@@ -202,12 +235,23 @@ class _Checker:
     def fields(self, rn: _Node, wn: _Node, loc: list[str]) -> _Result:
         r, w = rn[0], wn[0]
         assert isinstance(r, Record) and isinstance(w, Record)
+        by_name = self.field_index.get(id(w))
+        if by_name is None:  # once per writer record: wide records stay linear
+            by_name = {f.name: (i, f) for i, f in enumerate(w.fields)}
+            self.field_index[id(w)] = by_name
         result: _Result = ()
         loc.append("fields")
         for pos, rf in enumerate(r.fields):
+            if rf.aliases:
+                found = self.lookup_writer_field(w, by_name, rf, pos)
+            else:
+                found = by_name.get(rf.name)
+            if found is not None and type(rf.type) is Primitive:
+                wt = found[1].type
+                if type(wt) is Primitive and rf.type.type == wt.type:
+                    continue  # the common case, decided without any bookkeeping
             loc.append(str(pos))
             field_node = _child(rn, rf.type, "f", pos)
-            found = self.lookup_writer_field(w, rf, pos)
             if found is not None:
                 index, writer_field = found
                 result += self.get(
@@ -224,8 +268,10 @@ class _Checker:
         loc.pop()
         return result
 
-    def lookup_writer_field(self, w: Record, rf: Field, pos: int) -> tuple[int, Field] | None:
-        by_name = {f.name: (i, f) for i, f in enumerate(w.fields)}
+    def lookup_writer_field(
+        self, w: Record, by_name: dict[str, tuple[int, Field]], rf: Field, pos: int
+    ) -> tuple[int, Field] | None:
+        """Java's `lookupWriterField`: by name, then by each alias; two hits make Java throw."""
         hits = [by_name[n] for n in (rf.name, *dict.fromkeys(rf.aliases)) if n in by_name]
         if len(hits) > 1:
             kind = type_name(self.r.node(rf.type, ())[0])
@@ -237,7 +283,7 @@ class _Checker:
         return hits[0] if hits else None
 
     def names(self, r: Record | Enum | Fixed, w: Record | Enum | Fixed, loc: list[str]) -> _Result:
-        if r.name == w.name or w.fullname in r.aliases:
+        if r.name == w.name or w.fullname in _java_aliases(r):
             return ()
         kind = IncompatibilityType.NAME_MISMATCH
         return (Incompatibility(kind, pointer([*loc, "name"]), f"expected: {w.fullname}", r, w),)

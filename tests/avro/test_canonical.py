@@ -150,3 +150,16 @@ def test_types_from_references_are_written_by_name() -> None:
         '{"type":"record","name":"Order","namespace":"a","fields":[{"name":"m","type":"Money"}]}'
     )
     assert '"fields":[{"name":"u"' in canonical_string(order)
+
+
+def test_a_short_name_spelled_like_a_type_is_written_in_full() -> None:
+    text = (
+        '{"type":"record","name":"R","namespace":"ns","fields":[{"name":"a","type":'
+        '{"type":"fixed","name":"int","size":2}},{"name":"b","type":"ns.int"}],'
+        '"aliases":["map","Other"]}'
+    )
+    assert canonical_string(parse_schema(text, strict=False)) == (
+        '{"type":"record","name":"R","namespace":"ns","fields":[{"name":"a","type":'
+        '{"type":"fixed","name":"int","size":2}},{"name":"b","type":"ns.int"}],'
+        '"aliases":["ns.map","Other"]}'
+    )
