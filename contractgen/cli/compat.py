@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from contractgen.avro.parse import UNKNOWN_TYPE
+from contractgen.avro.jresolve import UNKNOWN_TYPE
 from contractgen.cli.exit_codes import ExitCode
 from contractgen.compat.formats import FORMATS, RENDERERS
 from contractgen.compat.offline import check_files
