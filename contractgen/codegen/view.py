@@ -98,6 +98,12 @@ class ModuleScope:
     helpers: list[str] = field(default_factory=list)
     foreign_refs: int = 0
     """How many references to other modules' classes were made (see `_field_view`)."""
+    defining: str = ""
+    """The record whose class body is being rendered (see `forward_refs`)."""
+    forward_refs: int = 0
+    """How many references to records of this module not defined yet in `defining`'s class body
+    (records are written in full-name order, after every enum and fixed): such a class may only be
+    named inside a default factory's lambda, which runs later."""
     fixed_refs: int = 0
     """How many references to distinct fixed classes were made (see `record_view`)."""
     late: bool = False
@@ -115,6 +121,8 @@ class ModuleScope:
         if isinstance(self.named[fullname], Fixed):
             self.fixed_refs += 1
         if place.module == self.path:
+            if isinstance(self.named[fullname], Record) and fullname >= self.defining:
+                self.forward_refs += 1
             return place.name
         self.foreign_refs += 1
         target = place.module
@@ -213,10 +221,11 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     key = string_literal(avro_field.name)
     default = factory = None
     if avro_field.has_default:
-        before = scope.foreign_refs
+        before, before_forward = scope.foreign_refs, scope.forward_refs
         source = _default_source(record, index, scope)
-        # a class of another module may not exist yet while an import cycle is initialising
-        foreign = scope.foreign_refs != before
+        # a class of another module may not exist yet while an import cycle is initialising,
+        # nor a record of this module written after this one (or this one itself)
+        foreign = scope.foreign_refs != before or scope.forward_refs != before_forward
         if source == "None":
             default = source
         elif source in ("[]", "{}"):
@@ -257,6 +266,7 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
 def record_view(record: Record, scope: ModuleScope) -> RecordView:
     schema = canonical_string(self_contained(record, scope.named))
     before = scope.fixed_refs
+    scope.defining = record.fullname
     fields = [_field_view(record, i, scope) for i in range(len(record.fields))]
     return RecordView(
         name=scope.layout.classes[record.fullname].name,

@@ -128,3 +128,27 @@ def test_an_empty_record_of_another_module_as_a_default(build_package: Build, fl
     package = build_package(schema, flavour=flavour)
     other = importlib.import_module(f"{package.__name__}.models.other")
     assert models(package).R().e == other.Empty()
+
+
+@pytest.mark.parametrize(
+    ("flavour", "frozen"), [("dataclasses", False), ("dataclasses", True), ("pydantic", False)]
+)
+def test_a_record_default_may_name_a_record_written_later_in_its_module(
+    build_package: Build, flavour: str, frozen: bool
+) -> None:
+    # Classes are written in full-name order: `t.A`'s class body comes before `t.Z`'s, so the
+    # default must not name `Z` until an instance is made (an oracle vector found this).
+    later = {"type": "record", "name": "Z", "fields": []}
+    schema = {
+        "type": "record",
+        "name": "A",
+        "namespace": "t",
+        "fields": [
+            {"name": "empty", "type": later, "default": {}},
+            {"name": "other", "type": "Z", "default": {}},
+        ],
+    }
+    ns = models(build_package(schema, flavour=flavour, frozen=frozen))
+    made = ns.A()
+    assert (made.empty, made.other) == (ns.Z(), ns.Z())
+    assert made.empty is not made.other
