@@ -2,7 +2,6 @@
 
 import threading
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -67,7 +66,9 @@ def test_group_members_split_partitions(
         def handle(event: ConsumedEvent[Any]) -> None:
             with lock:
                 handled.append((member, event.payload.order_id, event.partition))
-                if len(handled) == len(order_ids):
+                # at least once: a member joining late makes the group reassign partitions, and
+                # what was handled but not yet committed then is delivered again
+                if {order_id for _, order_id, _ in handled} == set(order_ids):
                     for consumer in consumers:
                         consumer.stop()
 
@@ -83,9 +84,9 @@ def test_group_members_split_partitions(
         thread.join(30)
     for consumer in consumers:
         consumer.close()
-    assert Counter(order_id for _, order_id, _ in handled) == Counter(order_ids)
+    assert {order_id for _, order_id, _ in handled} == set(order_ids)
     partitions = [{p for m, _, p in handled if m == member} for member in (0, 1)]
-    assert all(partitions) and not partitions[0] & partitions[1]
+    assert all(partitions), "both members were given partitions"
     assert sum(committed(kafka_config["bootstrap.servers"], "split", spec.name).values()) == 40
 
 
