@@ -5,48 +5,33 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 from contractgen.compat import SchemaError, check, check_pair, parse
 from contractgen.compat.javaformat import JavaFormatError, java_format
 
-# The README's example, verbatim: this test runs it and compares what it prints.
-README_EXAMPLE = """\
-from contractgen.compat import canonical, check
+README = Path(__file__).resolve().parents[2] / "README.md"
 
-v1 = '{"type": "record", "name": "Order", "fields": [{"name": "id", "type": "string"}]}'
-v2 = (
-    '{"type": "record", "name": "Order", "fields": [{"name": "id", "type": "string"},'
-    ' {"name": "total", "type": "long"}]}'
-)
 
-result = check(v2, [v1], "BACKWARD")
-print(result.is_compatible)
-for finding in result.findings:
-    print(finding.type, finding.location, finding.message, finding.where)
-for message in result.messages:
-    print(message)
-print(canonical(v1))
-"""
-README_OUTPUT = """\
-False
-READER_FIELD_MISSING_DEFAULT_VALUE /fields/1 total new schema, at /fields/1
-{errorType:'READER_FIELD_MISSING_DEFAULT_VALUE', description:'The field 'total' at path \
-'/fields/1' in the new schema has no default value and is missing in the old schema', \
-additionalInfo:'total'}
-{oldSchemaVersion: 1}
-{oldSchema: '{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}'}
-{validateFields: 'false', compatibility: 'BACKWARD'}
-{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}
-"""
+def _readme_example() -> tuple[str, str]:
+    """The README's library example (the python block of its section) and the output it shows."""
+    text = README.read_text("utf-8")
+    section = text[text.index("### The compatibility engine as a library") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S)
+    shown = re.search(r"prints\n\n```text\n(.*?)```", section, re.S)
+    assert code and shown, "the README's library section has its example and its output"
+    return code.group(1), shown.group(1)
 
 
 def test_the_readme_example_prints_what_the_readme_shows() -> None:
+    example, output = _readme_example()
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        exec(README_EXAMPLE, {})
-    assert printed.getvalue() == README_OUTPUT
+        exec(example, {})
+    assert printed.getvalue() == output
 
 
 def record(*fields: dict[str, object], doc: str | None = None) -> str:
