@@ -21,7 +21,7 @@ from contractgen.runtime.dead_letter import (
 )
 from contractgen.runtime.errors import Reason
 from contractgen.runtime.headers import received_headers
-from contractgen.runtime.idempotency import IdempotencyStore
+from contractgen.runtime.idempotency import IdempotencyStore, release
 from contractgen.runtime.model import P
 from contractgen.runtime.pipeline import (
     ConsumedEvent,
@@ -177,6 +177,8 @@ class Consumer(PipelineSettings[P]):
         try:
             handler(event)
         except Exception as exc:
+            if store is not None:  # before dead-lettering, which may raise (no DLQ, limit)
+                release(store, event_id)
             failed = raw.failed(exc, event.schema_id, Reason.HANDLER, event_id)
             self._dead_letter(failed)
             pipeline.dead_lettered(failed)

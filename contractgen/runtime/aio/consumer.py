@@ -28,6 +28,7 @@ from contractgen.runtime.idempotency import (
     AsyncIdempotencyStore,
     IdempotencyStore,
     mark_async,
+    release_async,
     seen_async,
 )
 from contractgen.runtime.model import P
@@ -218,6 +219,8 @@ class AsyncConsumer(AsyncClient, PipelineSettings[P]):
         try:
             await handler(event)
         except Exception as exc:
+            if self._store is not None:  # before dead-lettering, which may raise
+                await release_async(self._store, event.envelope.event_id)
             failed = raw.failed(exc, event.schema_id, Reason.HANDLER, event.envelope.event_id)
             await self._dead_letter(failed)
             self._pipeline.dead_lettered(failed)
