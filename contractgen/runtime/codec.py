@@ -43,6 +43,7 @@ class AvroCodec:
         self._schema_str = schema_str
         self._adapt = adapt
         self._schema = parse(schema_str, adapt)
+        self._string = self._schema == "string"  # keys, mostly: decoded without fastavro
         self._header: bytes | None = None
         self._writers: dict[int, ParsedSchema] = {}
         # ids whose writer schema can never be read (ids are immutable: wrong type, unparseable):
@@ -78,6 +79,10 @@ class AvroCodec:
         writer = self._writers.get(schema_id)
         if writer is None:
             writer = self._writer_schema(schema_id)
+        if writer is self._schema and self._string:
+            text = _plain_string(data)
+            if text is not None:
+                return schema_id, text
         source = io.BytesIO(data)
         source.seek(HEADER_SIZE)
         try:
@@ -112,3 +117,26 @@ class AvroCodec:
             writer = self._schema
         self._writers[schema_id] = writer
         return writer
+
+
+def _plain_string(data: bytes) -> str | None:
+    """The Avro string after the header, as fastavro reads it; None for anything unusual (a
+    negative or overlong length, invalid UTF-8), left to fastavro and its errors."""
+    value = shift = 0
+    position = HEADER_SIZE
+    for byte in data[HEADER_SIZE : HEADER_SIZE + 10]:  # a long's varint has at most 10 bytes
+        value |= (byte & 0x7F) << shift
+        position += 1
+        if byte < 0x80:
+            break
+        shift += 7
+    else:
+        return None
+    length = (value >> 1) ^ -(value & 1)
+    end = position + length
+    if length < 0 or end > len(data):
+        return None
+    try:
+        return data[position:end].decode()
+    except UnicodeDecodeError:
+        return None

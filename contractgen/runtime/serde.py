@@ -15,7 +15,7 @@ from contractgen.runtime.envelope import (
     envelope_to_avro,
     wire_schema,
 )
-from contractgen.runtime.envelope_writer import EnvelopeWriter
+from contractgen.runtime.envelope_writer import EnvelopeWriter, avro_string
 from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.model import P
 from contractgen.runtime.registry import SchemaIds, SchemaRegistry
@@ -38,6 +38,7 @@ class TopicSerde(Generic[P]):
         self._value = AvroCodec(ids, spec.value_subject, spec.value_schema, wire_schema)
         self._key = AvroCodec(ids, spec.key_subject, spec.key_schema)
         self._envelope_writer = EnvelopeWriter.for_schema(json.loads(spec.value_schema))
+        self._string_key = json.loads(spec.key_schema) in ("string", {"type": "string"})
 
     def resolve_ids(self) -> None:
         """Look both schema ids up now, so a missing registration fails at startup."""
@@ -78,6 +79,8 @@ class TopicSerde(Generic[P]):
     def serialize_key(self, key: object) -> bytes | None:
         if key is None:
             return None
+        if self._string_key and type(key) is str:  # the usual key, without fastavro's setup
+            return self._key.header + avro_string(key)
         to_avro = getattr(key, "to_avro", None)
         return self._key.encode(to_avro() if to_avro is not None else key)
 

@@ -38,6 +38,7 @@ from contractgen.runtime.pipeline import (
     Pipeline,
     PipelineSettings,
     RawMessage,
+    raw_record,
 )
 from contractgen.runtime.registry import SchemaRegistry
 from contractgen.runtime.serde import TopicSerde
@@ -47,7 +48,7 @@ AsyncHandler = Callable[[ConsumedEvent[P]], Awaitable[object]]
 
 
 def raw_message(record: Any) -> RawMessage:
-    return RawMessage(
+    return raw_record(
         topic=record.topic,
         partition=record.partition,
         offset=record.offset,
