@@ -9,12 +9,14 @@ None otherwise and the codec's generic path is used.
 """
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import fastavro
 from fastavro.types import Schema as ParsedSchema
 
 from contractgen.runtime.envelope import Envelope, to_millis, wire_schema
+from contractgen.runtime.record_writer import Write, avro_string, record_writer, zigzag_varint
 
 _METADATA = (
     ("event_id", {"type": "string", "logicalType": "uuid"}),
@@ -29,27 +31,14 @@ _NULL_BRANCH, _STRING_BRANCH = b"\x00", b"\x02"
 _MAX_CACHED = 256
 
 
-def zigzag_varint(value: int) -> bytes:
-    """Avro's encoding of an int or long (values of a long's 64-bit range)."""
-    value = (value << 1) ^ (value >> 63)
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def avro_string(text: str) -> bytes:
-    data = text.encode()
-    return zigzag_varint(len(data)) + data
-
-
 class EnvelopeWriter:
     """Encodes envelopes of one topic schema (without the 5-byte header)."""
 
-    def __init__(self, payloads: dict[str, tuple[bytes, ParsedSchema]]) -> None:
-        self._payloads = payloads  # event full name -> (union branch index, parsed record)
+    def __init__(
+        self, payloads: dict[str, tuple[bytes, ParsedSchema, Callable[[Any], bytes] | None]]
+    ) -> None:
+        # event full name -> (union branch index, parsed record, record_writer's encoder)
+        self._payloads = payloads
         self._strings: dict[str, bytes] = {}  # event types and producer names repeat
 
     @classmethod
@@ -70,6 +59,7 @@ class EnvelopeWriter:
             return None
         named: dict[str, Any] = {}
         fastavro.parse_schema(wire_schema(schema), named_schemas=named)
+        compiled: dict[str, Write] = {}  # record_writer's, in definition order as Avro's names
         payloads = {}
         for index, branch in enumerate(branches):
             name = branch["name"]
@@ -80,30 +70,37 @@ class EnvelopeWriter:
                 {**branch, "namespace": namespace} if namespace else branch,
                 named_schemas=dict(named),
             )
-            payloads[full_name] = (zigzag_varint(index), record)
+            encode = record_writer(branch, namespace, compiled)
+            payloads[full_name] = (zigzag_varint(index), record, encode)
         return cls(payloads)
 
     def write(self, out: io.BytesIO, envelope: Envelope[Any]) -> None:
+        out.write(self.encode(envelope))
+
+    def encode(self, envelope: Envelope[Any], header: bytes = b"") -> bytes:
+        """`header` and the envelope's encoding."""
         payload = envelope.payload
         known = self._payloads.get(payload.AVRO_NAME)
         if known is None:
             raise ValueError(f"{payload.AVRO_NAME} is not one of this topic's event types")
-        branch, record = known
-        out.write(
-            b"".join(
-                (
-                    _CANONICAL_UUID_LENGTH,
-                    str(envelope.event_id).encode(),
-                    self._cached(envelope.event_type),
-                    zigzag_varint(to_millis(envelope.occurred_at)),
-                    self._cached(envelope.producer),
-                    _optional(envelope.correlation_id),
-                    _optional(envelope.trace_id),
-                    branch,
-                )
-            )
+        branch, record, encode = known
+        metadata = (
+            header,
+            _CANONICAL_UUID_LENGTH,
+            str(envelope.event_id).encode(),
+            self._cached(envelope.event_type),
+            zigzag_varint(to_millis(envelope.occurred_at)),
+            self._cached(envelope.producer),
+            _optional(envelope.correlation_id),
+            _optional(envelope.trace_id),
+            branch,
         )
+        if encode is not None:
+            return b"".join((*metadata, encode(payload.to_avro())))
+        out = io.BytesIO()
+        out.write(b"".join(metadata))
         fastavro.schemaless_writer(out, record, payload.to_avro())
+        return out.getvalue()
 
     def _cached(self, text: str) -> bytes:
         encoded = self._strings.get(text)

@@ -4,7 +4,6 @@ Keys use the same wire format as values (Avro, subject `<topic>-key`) so any Con
 read them. This is the object producers, consumers and the benchmark share.
 """
 
-import io
 import json
 from typing import Any, Generic
 
@@ -15,9 +14,10 @@ from contractgen.runtime.envelope import (
     envelope_to_avro,
     wire_schema,
 )
-from contractgen.runtime.envelope_writer import EnvelopeWriter, avro_string
+from contractgen.runtime.envelope_writer import EnvelopeWriter
 from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.model import P
+from contractgen.runtime.record_writer import avro_string
 from contractgen.runtime.registry import SchemaIds, SchemaRegistry
 from contractgen.runtime.topic import TopicSpec
 
@@ -47,10 +47,7 @@ class TopicSerde(Generic[P]):
     def serialize_value(self, envelope: Envelope[P]) -> bytes:
         if self._envelope_writer is None:  # an envelope schema of another layout
             return self._value.encode(envelope_to_avro(envelope))
-        out = io.BytesIO()
-        out.write(self._value.header)
-        self._envelope_writer.write(out, envelope)
-        return out.getvalue()
+        return self._envelope_writer.encode(envelope, self._value.header)
 
     def deserialize_value(self, data: bytes) -> tuple[int, Envelope[P]]:
         """The writer's schema id and the envelope."""
