@@ -11,6 +11,7 @@ None otherwise and the codec's generic path is used.
 import io
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 import fastavro
 from fastavro.types import Schema as ParsedSchema
@@ -87,7 +88,7 @@ class EnvelopeWriter:
         metadata = (
             header,
             _CANONICAL_UUID_LENGTH,
-            str(envelope.event_id).encode(),
+            _uuid_text(envelope.event_id),
             self._cached(envelope.event_type),
             zigzag_varint(to_millis(envelope.occurred_at)),
             self._cached(envelope.producer),
@@ -113,3 +114,9 @@ class EnvelopeWriter:
 
 def _optional(text: str | None) -> bytes:
     return _NULL_BRANCH if text is None else _STRING_BRANCH + avro_string(text)
+
+
+def _uuid_text(value: UUID) -> bytes:
+    """`str(value).encode()`, formatted as bytes at once."""
+    digits = b"%032x" % value.int
+    return b"-".join((digits[:8], digits[8:12], digits[12:16], digits[16:20], digits[20:]))

@@ -22,6 +22,10 @@ Write = Callable[[Any, list[bytes]], None]
 _SMALL = [bytes((value,)) for value in range(128)]  # zigzag values of one byte
 _ONE_BYTE_LENGTHS = 64  # lengths below it are one zigzag byte
 _LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
+_CONTINUED = [bytes((value | 0x80,)) for value in range(128)]  # a 7-bit group, more follow
+_TWO_BYTES = 1 << 14  # zigzag values of at most two bytes
+_TAILS: dict[int, bytes] = {}
+_MAX_TAILS = 4096
 _EMPTY_BLOCK = b"\x00"
 _FLOAT, _DOUBLE = struct.Struct("<f").pack, struct.Struct("<d").pack
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -34,7 +38,21 @@ _PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "st
 
 def zigzag_varint(value: int) -> bytes:
     """Avro's encoding of an int or long (values of a long's 64-bit range)."""
-    value = (value << 1) ^ (value >> 63)
+    zigzag = (value << 1) ^ (value >> 63)
+    if zigzag < _TWO_BYTES:
+        return _SMALL[zigzag] if zigzag < 0x80 else _CONTINUED[zigzag & 0x7F] + _SMALL[zigzag >> 7]
+    # the two low 7-bit groups, then the varint of the rest: the rest of a timestamp or an id
+    # changes seldom (every 16 s for epoch milliseconds), so it is kept
+    high = zigzag >> 14
+    tail = _TAILS.get(high)
+    if tail is None:
+        tail = _varint(high)
+        if len(_TAILS) < _MAX_TAILS:
+            _TAILS[high] = tail
+    return _CONTINUED[zigzag & 0x7F] + _CONTINUED[(zigzag >> 7) & 0x7F] + tail
+
+
+def _varint(value: int) -> bytes:
     out = bytearray()
     while value > 0x7F:
         out.append((value & 0x7F) | 0x80)
@@ -205,10 +223,20 @@ def _timestamp_millis(prepare: Callable[[Any, Any], Any], schema: Any, base: Wri
 def _decimal(prepare: Callable[[Any, Any], Any], schema: Any, base: Write) -> Write:
     """fastavro's `prepare_bytes_decimal` (same checks, same bytes) without its digit loop."""
     precision, scale = schema["precision"], schema.get("scale", 0)
+    quantum, scaling, limit = Decimal(1).scaleb(-scale), 10**scale, 10**precision
 
     def decimal(value: Any, out: list[bytes]) -> None:
         if not isinstance(value, Decimal):
             base(prepare(value, schema), out)
+            return
+        if value.same_quantum(quantum):  # the usual case: exactly `scale` places
+            numerator, denominator = value.as_integer_ratio()
+            unscaled = numerator * (scaling // denominator)  # the coefficient, exactly
+            if not -limit < unscaled < limit:
+                raise ValueError("The decimal precision is bigger than allowed by schema")
+            data = unscaled.to_bytes((abs(unscaled).bit_length() + 8) // 8, "big", signed=True)
+            out.append(long_bytes(len(data)))
+            out.append(data)
             return
         _, digits, exponent = value.as_tuple()
         if len(digits) > precision:

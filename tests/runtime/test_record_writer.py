@@ -145,8 +145,11 @@ def test_bad_values_raise_as_fastavro_does() -> None:
     assert encode is not None
     with pytest.raises(TypeError):
         encode({"amount": Decimal("1.00"), "currency": 5})
-    with pytest.raises(ValueError, match=r"[Ss]cale"):
-        encode({"amount": Decimal("1.001"), "currency": "EUR"})
+    for scale_or_precision in ("1.001", "1.000", "99999999999.99", "1000000000000"):
+        with pytest.raises(ValueError, match=r"does not match|bigger than allowed"):
+            encode({"amount": Decimal(scale_or_precision), "currency": "EUR"})
+        with pytest.raises(ValueError, match=r"does not match|bigger than allowed"):
+            fastavro_bytes(MONEY, {"amount": Decimal(scale_or_precision), "currency": "EUR"})
     color = {"type": "enum", "name": "Color", "symbols": ["RED"]}
     enum = record_writer(
         {"type": "record", "name": "R", "fields": [{"name": "c", "type": color}]}, None, {}
