@@ -9,7 +9,7 @@ producer's, one for all messages, and touched only while somebody waits.
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from uuid import UUID
 
 import confluent_kafka
@@ -33,6 +33,10 @@ class DeliveryReport:
 
 
 OnDelivery = Callable[[DeliveryReport | DeliveryError], None]
+_new = object.__new__
+_set_event_id, _set_topic, _set_partition, _set_offset, _set_timestamp = (
+    vars(DeliveryReport)[f.name].__set__ for f in fields(DeliveryReport)
+)
 
 
 class DeliveryBoard:
@@ -122,13 +126,13 @@ class Delivery:
             counter = m.PRODUCE_ERRORS
         else:
             ts_type, ts = msg.timestamp()
-            outcome = DeliveryReport(
-                event_id=self.event_id,
-                topic=board.topic,
-                partition=msg.partition(),  # type: ignore[arg-type]  # set on every delivery
-                offset=msg.offset(),  # type: ignore[arg-type]
-                timestamp=None if ts_type == _NO_TIMESTAMP else ts,
-            )
+            # DeliveryReport(...) without the frozen __init__, on the delivery thread
+            outcome = _new(DeliveryReport)
+            _set_event_id(outcome, self.event_id)
+            _set_topic(outcome, board.topic)
+            _set_partition(outcome, msg.partition())
+            _set_offset(outcome, msg.offset())
+            _set_timestamp(outcome, None if ts_type == _NO_TIMESTAMP else ts)
             counter = m.PRODUCED
         self._outcome = outcome
         board.delivered()

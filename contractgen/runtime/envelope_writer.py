@@ -9,7 +9,6 @@ None otherwise and the codec's generic path is used.
 """
 
 import io
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +16,7 @@ import fastavro
 from fastavro.types import Schema as ParsedSchema
 
 from contractgen.runtime.envelope import Envelope, to_millis, wire_schema
-from contractgen.runtime.record_writer import Write, avro_string, record_writer, zigzag_varint
+from contractgen.runtime.record_writer import Write, avro_string, parts_writer, zigzag_varint
 
 _METADATA = (
     ("event_id", {"type": "string", "logicalType": "uuid"}),
@@ -35,10 +34,8 @@ _MAX_CACHED = 256
 class EnvelopeWriter:
     """Encodes envelopes of one topic schema (without the 5-byte header)."""
 
-    def __init__(
-        self, payloads: dict[str, tuple[bytes, ParsedSchema, Callable[[Any], bytes] | None]]
-    ) -> None:
-        # event full name -> (union branch index, parsed record, record_writer's encoder)
+    def __init__(self, payloads: dict[str, tuple[bytes, ParsedSchema, Write | None]]) -> None:
+        # event full name -> (union branch index, parsed record, record_writer's parts writer)
         self._payloads = payloads
         self._strings: dict[str, bytes] = {}  # event types and producer names repeat
 
@@ -71,7 +68,7 @@ class EnvelopeWriter:
                 {**branch, "namespace": namespace} if namespace else branch,
                 named_schemas=dict(named),
             )
-            encode = record_writer(branch, namespace, compiled)
+            encode = parts_writer(branch, namespace, compiled)
             payloads[full_name] = (zigzag_varint(index), record, encode)
         return cls(payloads)
 
@@ -85,7 +82,7 @@ class EnvelopeWriter:
         if known is None:
             raise ValueError(f"{payload.AVRO_NAME} is not one of this topic's event types")
         branch, record, encode = known
-        metadata = (
+        metadata = [
             header,
             _CANONICAL_UUID_LENGTH,
             _uuid_text(envelope.event_id),
@@ -95,9 +92,10 @@ class EnvelopeWriter:
             _optional(envelope.correlation_id),
             _optional(envelope.trace_id),
             branch,
-        )
+        ]
         if encode is not None:
-            return b"".join((*metadata, encode(payload.to_avro())))
+            encode(payload.to_avro(), metadata)
+            return b"".join(metadata)
         out = io.BytesIO()
         out.write(b"".join(metadata))
         fastavro.schemaless_writer(out, record, payload.to_avro())

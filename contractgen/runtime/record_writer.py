@@ -2,7 +2,7 @@
 writes.
 
 Encoding the payload was most of a `send`: fastavro dispatches on the schema for every value and
-converts decimals and timestamps in its generic path. `record_writer` turns a record schema into
+converts decimals and timestamps in its generic path. `parts_writer` turns a record schema into
 nested closures once, so each message only runs the writes its schema needs. Logical types are
 converted by fastavro's own functions (`LOGICAL_WRITERS`), so the values written are fastavro's.
 Schemas using what this module does not handle (unions other than null + one type, fixed,
@@ -76,26 +76,12 @@ def long_bytes(value: int) -> bytes:
     return zigzag_varint(value)
 
 
-def record_writer(
-    schema: Any, namespace: str | None, named: dict[str, Write]
-) -> Callable[[Mapping[str, Any]], bytes] | None:
-    """The encoder of a record schema (parsed JSON); None when it uses an unhandled type.
+def parts_writer(schema: Any, namespace: str | None, named: dict[str, Write]) -> Write | None:
+    """The writer of a schema (parsed JSON), appending its encoding to a list of parts; None
+    when it uses an unhandled type.
 
     `named` holds the writers of the named types defined so far (as fastavro's named_schemas)
-    and gains this record's."""
-    write = _writer(schema, namespace, named)
-    if write is None:
-        return None
-
-    def encode(datum: Mapping[str, Any]) -> bytes:
-        parts: list[bytes] = []
-        write(datum, parts)
-        return b"".join(parts)
-
-    return encode
-
-
-def _writer(schema: Any, namespace: str | None, named: dict[str, Write]) -> Write | None:
+    and gains the ones this schema defines."""
     if isinstance(schema, str):
         if schema in _PRIMITIVES:
             return _PRIMITIVE_WRITERS[schema]
@@ -110,7 +96,7 @@ def _writer(schema: Any, namespace: str | None, named: dict[str, Write]) -> Writ
     logical = schema.get("logicalType")
     prepare = LOGICAL_WRITERS.get(f"{kind}-{logical}") if isinstance(logical, str) else None
     if prepare is not None:
-        base = _writer(kind, namespace, named) if kind in _PRIMITIVES else None
+        base = parts_writer(kind, namespace, named) if kind in _PRIMITIVES else None
         if base is None:
             return None
         if f"{kind}-{logical}" == "long-timestamp-millis":
@@ -125,10 +111,10 @@ def _writer(schema: Any, namespace: str | None, named: dict[str, Write]) -> Writ
     if kind == "enum":
         return _enum(schema, namespace, named)
     if kind == "array":
-        items = _writer(schema.get("items"), namespace, named)
+        items = parts_writer(schema.get("items"), namespace, named)
         return None if items is None else _array(items)
     if kind == "map":
-        values = _writer(schema.get("values"), namespace, named)
+        values = parts_writer(schema.get("values"), namespace, named)
         return None if values is None else _map(values)
     return None
 
@@ -144,7 +130,7 @@ def _record(schema: dict[str, Any], namespace: str | None, named: dict[str, Writ
     inner = full_name.rpartition(".")[0] or None
     fields = []
     for field in schema.get("fields", []):
-        write = _writer(field["type"], inner, named)
+        write = parts_writer(field["type"], inner, named)
         if write is None:
             return None
         if field["type"] in ("float", "double"):  # fastavro's record fields: float("NaN") too
@@ -178,7 +164,7 @@ def _union(branches: list[Any], namespace: str | None, named: dict[str, Write]) 
     if len(branches) != 2 or "null" not in branches:
         return None
     null_index = branches.index("null")
-    other = _writer(branches[1 - null_index], namespace, named)
+    other = parts_writer(branches[1 - null_index], namespace, named)
     if other is None or isinstance(branches[1 - null_index], list):
         return None
     null_branch, other_branch = long_bytes(null_index), long_bytes(1 - null_index)

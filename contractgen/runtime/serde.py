@@ -39,15 +39,16 @@ class TopicSerde(Generic[P]):
         self._key = AvroCodec(ids, spec.key_subject, spec.key_schema)
         self._envelope_writer = EnvelopeWriter.for_schema(json.loads(spec.value_schema))
         self._string_key = json.loads(spec.key_schema) in ("string", {"type": "string"})
+        self._value_header = self._key_header = b""  # the codecs' headers, once resolved
 
     def resolve_ids(self) -> None:
         """Look both schema ids up now, so a missing registration fails at startup."""
-        _ = self._value.header, self._key.header
+        self._value_header, self._key_header = self._value.header, self._key.header
 
     def serialize_value(self, envelope: Envelope[P]) -> bytes:
         if self._envelope_writer is None:  # an envelope schema of another layout
             return self._value.encode(envelope_to_avro(envelope))
-        return self._envelope_writer.encode(envelope, self._value.header)
+        return self._envelope_writer.encode(envelope, self._value_header or self._value.header)
 
     def deserialize_value(self, data: bytes) -> tuple[int, Envelope[P]]:
         """The writer's schema id and the envelope."""
@@ -77,7 +78,7 @@ class TopicSerde(Generic[P]):
         if key is None:
             return None
         if self._string_key and type(key) is str:  # the usual key, without fastavro's setup
-            return self._key.header + avro_string(key)
+            return (self._key_header or self._key.header) + avro_string(key)
         to_avro = getattr(key, "to_avro", None)
         return self._key.encode(to_avro() if to_avro is not None else key)
 

@@ -1,4 +1,4 @@
-"""record_writer writes byte-for-byte what fastavro writes, for every type it takes on, and
+"""parts_writer writes byte-for-byte what fastavro writes, for every type it takes on, and
 declines (None: fastavro is used) what it does not handle."""
 
 import io
@@ -13,7 +13,7 @@ from codegen.support import repo_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contractgen.runtime.record_writer import Write, long_bytes, record_writer
+from contractgen.runtime.record_writer import Write, long_bytes, parts_writer
 
 MONEY = {
     "type": "record",
@@ -54,6 +54,20 @@ EVERYTHING = {
         {"name": "matrix", "type": {"type": "array", "items": {"type": "array", "items": "int"}}},
     ],
 }
+
+
+def record_writer(schema: Any, namespace: str | None, named: dict[str, Write]) -> Any:
+    """An encoder to bytes from parts_writer's writer, or None."""
+    write = parts_writer(schema, namespace, named)
+    if write is None:
+        return None
+
+    def encode(datum: Any) -> bytes:
+        parts: list[bytes] = []
+        write(datum, parts)
+        return b"".join(parts)
+
+    return encode
 
 
 def values(schema: Any, named: dict[str, Any]) -> st.SearchStrategy[Any]:
