@@ -182,6 +182,14 @@ async def test_the_async_consumer_releases_a_failed_handlers_claim(
             stats = await consumer.run(buggy, max_messages=1, idle_timeout=20)
         assert stats.dead_lettered == 1
         assert _claims(connection) == 0
+        # the same through `async for`, whose body raising leaves the event uncommitted
+        with pytest.raises(RuntimeError, match="a bug"):
+            async with orders.OrdersAsyncConsumer(
+                config, registry, group_id="billing-iterating", idempotency=store
+            ) as consumer:
+                async for event in consumer:
+                    await buggy(event)
+        assert _claims(connection) == 0
     finally:
         connection.close()
 

@@ -176,7 +176,12 @@ class AsyncConsumer(AsyncClient, PipelineSettings[P]):
                         await self._dead_letter(event)
                         pipeline.dead_lettered(event)
                     elif not await self._is_duplicate(event):
-                        yield event
+                        try:
+                            yield event
+                        except GeneratorExit:  # the body raised or broke: not handled
+                            if self._store is not None:
+                                await release_async(self._store, event.envelope.event_id)
+                            raise
                         await self._succeeded(event)
                     handled.append(record)
 
