@@ -18,6 +18,9 @@ from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.framing import HEADER_SIZE, frame_header, peek_schema_id, schema_id_of
 from contractgen.runtime.logical import without_ignored_logical_types
 from contractgen.runtime.registry import SchemaIds
+from contractgen.runtime.writer_plan import Plan, added_defaults, fill
+
+_Reading = tuple[ParsedSchema, ParsedSchema | None, Plan | None]
 
 
 def parse(schema_str: str, adapt: Callable[[Any], Any] | None = None) -> ParsedSchema:
@@ -45,8 +48,12 @@ class AvroCodec:
         self._schema_str = schema_str
         self._adapt = adapt
         self._schema = parse(schema_str, adapt)
+        self._string = self._schema == "string"  # keys, mostly: decoded without fastavro
         self._header: bytes | None = None
-        self._writers: dict[int, ParsedSchema] = {}
+        self._json = json.loads(schema_str)
+        # per writer schema id: the parsed writer, the reader to resolve onto (None: no
+        # resolution) and the defaults to add (contractgen.runtime.writer_plan)
+        self._writers: dict[int, _Reading] = {}
         # ids whose writer schema can never be read (ids are immutable: wrong type, unparseable):
         # later messages naming one fail at once instead of asking the registry again. A 404 is
         # not kept, as a registry replica may not have seen a new schema yet.
@@ -77,20 +84,27 @@ class AvroCodec:
     def decode(self, data: bytes) -> tuple[int, Any]:
         """The schema id and the datum, resolved onto this codec's schema."""
         schema_id = schema_id_of(data)
-        writer = self._writers.get(schema_id)
-        if writer is None:
-            writer = self._writer_schema(schema_id)
+        reading = self._writers.get(schema_id)
+        if reading is None:
+            reading = self._writer_schema(schema_id)
+        writer, reader, plan = reading
+        if writer is reader and self._string:
+            text = _plain_string(data)
+            if text is not None:
+                return schema_id, text
         source = io.BytesIO(data)
         source.seek(HEADER_SIZE)
         try:
-            datum = fastavro.schemaless_reader(source, writer, self._schema, return_named_type=True)
+            datum = fastavro.schemaless_reader(source, writer, reader, return_named_type=True)
         except Exception as exc:  # fastavro raises many types for corrupt or unresolvable data
             raise DeserializationError(
                 f"cannot decode a {self._subject} message with schema id {schema_id}: {exc}"
             ) from exc
+        if plan:
+            fill(plan, datum)
         return schema_id, datum
 
-    def _writer_schema(self, schema_id: int) -> ParsedSchema:
+    def _writer_schema(self, schema_id: int) -> _Reading:
         unreadable = self._unreadable.get(schema_id)
         if unreadable is not None:
             raise DeserializationError(str(unreadable), reason=unreadable.reason)
@@ -110,5 +124,36 @@ class AvroCodec:
             raise
         if writer is not self._schema and writer == self._schema:
             writer = self._schema
-        self._writers[schema_id] = writer
-        return writer
+        reading: _Reading = (writer, self._schema, None)  # the same object: fastavro won't resolve
+        if writer is not self._schema:
+            plan = added_defaults(self._adapted(json.loads(text)), self._adapted(self._json))
+            if plan is not None:  # decoded as written, then the reader's defaults added
+                reading = (writer, None, plan)
+        self._writers[schema_id] = reading
+        return reading
+
+    def _adapted(self, schema: Any) -> Any:
+        return self._adapt(schema) if self._adapt else schema
+
+
+def _plain_string(data: bytes) -> str | None:
+    """The Avro string after the header, as fastavro reads it; None for anything unusual (a
+    negative or overlong length, invalid UTF-8), left to fastavro and its errors."""
+    value = shift = 0
+    position = HEADER_SIZE
+    for byte in data[HEADER_SIZE : HEADER_SIZE + 10]:  # a long's varint has at most 10 bytes
+        value |= (byte & 0x7F) << shift
+        position += 1
+        if byte < 0x80:
+            break
+        shift += 7
+    else:
+        return None
+    length = (value >> 1) ^ -(value & 1)
+    end = position + length
+    if length < 0 or end > len(data):
+        return None
+    try:
+        return data[position:end].decode()
+    except UnicodeDecodeError:
+        return None

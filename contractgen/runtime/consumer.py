@@ -21,7 +21,7 @@ from contractgen.runtime.dead_letter import (
 )
 from contractgen.runtime.errors import Reason
 from contractgen.runtime.headers import received_headers
-from contractgen.runtime.idempotency import IdempotencyStore
+from contractgen.runtime.idempotency import IdempotencyStore, release
 from contractgen.runtime.model import P
 from contractgen.runtime.pipeline import (
     ConsumedEvent,
@@ -29,6 +29,7 @@ from contractgen.runtime.pipeline import (
     Pipeline,
     PipelineSettings,
     RawMessage,
+    raw_record,
 )
 from contractgen.runtime.producer import PRODUCER_DEFAULTS
 from contractgen.runtime.registry import SchemaRegistry
@@ -36,6 +37,7 @@ from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.topic import TopicSpec
 
 log = logging.getLogger(__name__)
+_NO_TIMESTAMP = confluent_kafka.TIMESTAMP_NOT_AVAILABLE
 _CONNECTION_PREFIXES = ("bootstrap.servers", "security.", "sasl.", "ssl.", "client.")
 # commit errors meaning the group already gave the partitions to another member (or generation)
 _GROUP_MOVED_ON = frozenset(
@@ -58,14 +60,15 @@ def raw_message(msg: confluent_kafka.Message) -> RawMessage:
     topic, partition, offset = msg.topic(), msg.partition(), msg.offset()
     assert topic is not None and partition is not None and offset is not None  # set when fetched
     ts_type, ts = msg.timestamp()
-    return RawMessage(
+    headers = msg.headers()
+    return raw_record(
         topic=topic,
         partition=partition,
         offset=offset,
         key=msg.key(),
         value=msg.value(),
-        headers=received_headers(msg.headers()),
-        timestamp=None if ts_type == confluent_kafka.TIMESTAMP_NOT_AVAILABLE else ts,
+        headers=[] if headers is None else received_headers(headers),
+        timestamp=None if ts_type == _NO_TIMESTAMP else ts,
     )
 
 
@@ -177,6 +180,8 @@ class Consumer(PipelineSettings[P]):
         try:
             handler(event)
         except Exception as exc:
+            if store is not None:  # before dead-lettering, which may raise (no DLQ, limit)
+                release(store, event_id)
             failed = raw.failed(exc, event.schema_id, Reason.HANDLER, event_id)
             self._dead_letter(failed)
             pipeline.dead_lettered(failed)

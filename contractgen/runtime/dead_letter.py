@@ -131,7 +131,9 @@ class DeadLetterLimiter:
         self._consecutive = 0
 
     def succeeded(self) -> None:
-        self._record(failed=False)
+        # a full window without failures stays as it is: skip the per-message bookkeeping
+        if self._failures or len(self._recent) != self._recent.maxlen:
+            self._record(failed=False)
         self._consecutive = 0
 
     def failed(self, message: FailedMessage) -> None:

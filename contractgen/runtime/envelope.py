@@ -15,6 +15,7 @@ run on every produce and consume, and are written for speed (see bench/bench_ser
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from os import urandom
 from typing import Any, Generic
 from uuid import UUID, SafeUUID
 
@@ -98,15 +99,45 @@ def envelope_from_avro(
             "regenerate the code from the current contracts",
             reason=Reason.NOT_AN_EVENT,
         )
-    envelope: Envelope[Any] = _new(Envelope)
-    _set_event_id(envelope, _uuid(datum["event_id"]))
-    _set_event_type(envelope, datum["event_type"])
-    _set_occurred_at(envelope, _EPOCH + timedelta(0, 0, 0, datum["occurred_at"]))  # ms, positional
-    _set_producer(envelope, datum["producer"])
-    _set_correlation_id(envelope, datum["correlation_id"])
-    _set_trace_id(envelope, datum["trace_id"])
-    _set_payload(envelope, event_class.from_avro(fields))
+    return filled_envelope(
+        event_id=_uuid(datum["event_id"]),
+        event_type=datum["event_type"],
+        occurred_at=_EPOCH + timedelta(0, 0, 0, datum["occurred_at"]),  # ms, positional
+        producer=datum["producer"],
+        correlation_id=datum["correlation_id"],
+        trace_id=datum["trace_id"],
+        payload=event_class.from_avro(fields),
+    )
+
+
+def filled_envelope(
+    *,
+    event_id: UUID,
+    event_type: str,
+    occurred_at: datetime,
+    producer: str,
+    correlation_id: str | None,
+    trace_id: str | None,
+    payload: P,
+) -> Envelope[P]:
+    """`Envelope(...)` of checked values, its slots filled directly (no frozen __init__)."""
+    envelope: Envelope[P] = _new(Envelope)
+    _set_event_id(envelope, event_id)
+    _set_event_type(envelope, event_type)
+    _set_occurred_at(envelope, occurred_at)
+    _set_producer(envelope, producer)
+    _set_correlation_id(envelope, correlation_id)
+    _set_trace_id(envelope, trace_id)
+    _set_payload(envelope, payload)
     return envelope
+
+
+def random_uuid() -> UUID:
+    """`uuid4()`, the same bits from os.urandom, without UUID.__init__'s argument handling."""
+    value = _new(UUID)
+    _set_uuid_int(value, int.from_bytes(urandom(16)) & _VERSION_MASK | _VERSION_4)
+    _set_uuid_is_safe(value, _UNKNOWN_SAFETY)
+    return value
 
 
 def _uuid(text: str) -> UUID:
@@ -124,6 +155,9 @@ _new = object.__new__
 _set_uuid_int = vars(UUID)["int"].__set__
 _set_uuid_is_safe = vars(UUID)["is_safe"].__set__
 _UNKNOWN_SAFETY = SafeUUID.unknown
+# RFC 4122 variant (10) and version 4, as UUID(bytes=..., version=4) sets them
+_VERSION_MASK = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_VERSION_4 = (0x8000 << 48) | (4 << 76)
 # the slot descriptors of Envelope's fields: setting through them bypasses the frozen __setattr__
 (
     _set_event_id,

@@ -10,11 +10,13 @@ None otherwise and the codec's generic path is used.
 
 import io
 from typing import Any
+from uuid import UUID
 
 import fastavro
 from fastavro.types import Schema as ParsedSchema
 
 from contractgen.runtime.envelope import Envelope, to_millis, wire_schema
+from contractgen.runtime.record_writer import Write, avro_string, parts_writer, zigzag_varint
 
 _METADATA = (
     ("event_id", {"type": "string", "logicalType": "uuid"}),
@@ -29,27 +31,12 @@ _NULL_BRANCH, _STRING_BRANCH = b"\x00", b"\x02"
 _MAX_CACHED = 256
 
 
-def zigzag_varint(value: int) -> bytes:
-    """Avro's encoding of an int or long (values of a long's 64-bit range)."""
-    value = (value << 1) ^ (value >> 63)
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
-
-
-def avro_string(text: str) -> bytes:
-    data = text.encode()
-    return zigzag_varint(len(data)) + data
-
-
 class EnvelopeWriter:
     """Encodes envelopes of one topic schema (without the 5-byte header)."""
 
-    def __init__(self, payloads: dict[str, tuple[bytes, ParsedSchema]]) -> None:
-        self._payloads = payloads  # event full name -> (union branch index, parsed record)
+    def __init__(self, payloads: dict[str, tuple[bytes, ParsedSchema, Write | None]]) -> None:
+        # event full name -> (union branch index, parsed record, record_writer's parts writer)
+        self._payloads = payloads
         self._strings: dict[str, bytes] = {}  # event types and producer names repeat
 
     @classmethod
@@ -70,6 +57,7 @@ class EnvelopeWriter:
             return None
         named: dict[str, Any] = {}
         fastavro.parse_schema(wire_schema(schema), named_schemas=named)
+        compiled: dict[str, Write] = {}  # record_writer's, in definition order as Avro's names
         payloads = {}
         for index, branch in enumerate(branches):
             name = branch["name"]
@@ -80,30 +68,38 @@ class EnvelopeWriter:
                 {**branch, "namespace": namespace} if namespace else branch,
                 named_schemas=dict(named),
             )
-            payloads[full_name] = (zigzag_varint(index), record)
+            encode = parts_writer(branch, namespace, compiled)
+            payloads[full_name] = (zigzag_varint(index), record, encode)
         return cls(payloads)
 
     def write(self, out: io.BytesIO, envelope: Envelope[Any]) -> None:
+        out.write(self.encode(envelope))
+
+    def encode(self, envelope: Envelope[Any], header: bytes = b"") -> bytes:
+        """`header` and the envelope's encoding."""
         payload = envelope.payload
         known = self._payloads.get(payload.AVRO_NAME)
         if known is None:
             raise ValueError(f"{payload.AVRO_NAME} is not one of this topic's event types")
-        branch, record = known
-        out.write(
-            b"".join(
-                (
-                    _CANONICAL_UUID_LENGTH,
-                    str(envelope.event_id).encode(),
-                    self._cached(envelope.event_type),
-                    zigzag_varint(to_millis(envelope.occurred_at)),
-                    self._cached(envelope.producer),
-                    _optional(envelope.correlation_id),
-                    _optional(envelope.trace_id),
-                    branch,
-                )
-            )
-        )
+        branch, record, encode = known
+        metadata = [
+            header,
+            _CANONICAL_UUID_LENGTH,
+            _uuid_text(envelope.event_id),
+            self._cached(envelope.event_type),
+            zigzag_varint(to_millis(envelope.occurred_at)),
+            self._cached(envelope.producer),
+            _optional(envelope.correlation_id),
+            _optional(envelope.trace_id),
+            branch,
+        ]
+        if encode is not None:
+            encode(payload.to_avro(), metadata)
+            return b"".join(metadata)
+        out = io.BytesIO()
+        out.write(b"".join(metadata))
         fastavro.schemaless_writer(out, record, payload.to_avro())
+        return out.getvalue()
 
     def _cached(self, text: str) -> bytes:
         encoded = self._strings.get(text)
@@ -116,3 +112,9 @@ class EnvelopeWriter:
 
 def _optional(text: str | None) -> bytes:
     return _NULL_BRANCH if text is None else _STRING_BRANCH + avro_string(text)
+
+
+def _uuid_text(value: UUID) -> bytes:
+    """`str(value).encode()`, formatted as bytes at once."""
+    digits = b"%032x" % value.int
+    return b"-".join((digits[:8], digits[8:12], digits[12:16], digits[16:20], digits[20:]))

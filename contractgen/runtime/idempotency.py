@@ -15,10 +15,11 @@ Shared stores (`contractgen.runtime.stores`: Redis, and SQL through a DB-API con
 while its old owner still works on the batch) exactly one handles it: False means "not handled,
 and now yours"; an event another consumer has claimed is waited for until it is done (True) or
 its claim is released or expires (then it is claimed for the caller). They also have
-`release(event_id)`, for a handler that failed, so that a retry needn't wait out the claim's
-`claim_ttl`; either way, a claim that is never marked never makes its event done. To plug in
-another store, implement `seen` and `mark` on anything durable with the same meaning. Keep the
-TTL longer than the longest redelivery you expect (consumer downtime plus the commit interval).
+`release(event_id)`, which the consumers call when a handler failed, so that a retry or a
+dead-letter replay needn't wait out the claim's `claim_ttl`; either way, a claim that is never
+marked never makes its event done. To plug in another store, implement `seen` and `mark` on
+anything durable with the same meaning. Keep the TTL longer than the longest redelivery you
+expect (consumer downtime plus the commit interval).
 """
 
 import inspect
@@ -64,6 +65,21 @@ async def mark_async(store: AnyIdempotencyStore, event_id: UUID) -> None:
     """`store.mark`, awaited when the store is async."""
     result = store.mark(event_id)
     if inspect.isawaitable(result):
+        await result
+
+
+def release(store: IdempotencyStore, event_id: UUID) -> None:
+    """Drop the caller's claim on an event whose handler failed, where the store claims (a
+    `release` method), so a retry or a dead-letter replay needn't wait out the claim."""
+    drop = getattr(store, "release", None)
+    if drop is not None:
+        drop(event_id)
+
+
+async def release_async(store: AnyIdempotencyStore, event_id: UUID) -> None:
+    """`release`, awaited when the store is async."""
+    drop = getattr(store, "release", None)
+    if drop is not None and inspect.isawaitable(result := drop(event_id)):
         await result
 
 

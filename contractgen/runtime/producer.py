@@ -2,18 +2,15 @@
 
 import threading
 import weakref
-from collections.abc import Callable, Mapping
-from concurrent.futures import Future
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Generic, Self
-from uuid import UUID, uuid4
 
 import confluent_kafka
 
-from contractgen.runtime import metrics as m
-from contractgen.runtime.envelope import Envelope
+from contractgen.runtime.delivery import Delivery, DeliveryBoard, DeliveryReport, OnDelivery
+from contractgen.runtime.envelope import Envelope, filled_envelope, random_uuid
 from contractgen.runtime.errors import DeliveryError
 from contractgen.runtime.headers import HeadersArg, normalize_headers
 from contractgen.runtime.metrics import Metrics
@@ -23,6 +20,8 @@ from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.topic import TopicSpec
 from contractgen.runtime.tracing import outgoing, with_traceparent
 
+__all__ = ["PRODUCER_DEFAULTS", "DeliveryReport", "Producer", "new_envelope"]
+
 PRODUCER_DEFAULTS: Mapping[str, Any] = {
     "enable.idempotence": True,
     "acks": "all",
@@ -31,22 +30,11 @@ PRODUCER_DEFAULTS: Mapping[str, Any] = {
 }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DeliveryReport:
-    """Where the broker stored an event."""
-
-    event_id: UUID
-    topic: str
-    partition: int
-    offset: int
-    timestamp: int | None
-
-
 def new_envelope(
     payload: P, producer: str, correlation_id: str | None, trace_id: str | None
 ) -> Envelope[P]:
-    return Envelope(
-        event_id=uuid4(),
+    return filled_envelope(
+        event_id=random_uuid(),
         event_type=payload.AVRO_NAME,
         occurred_at=datetime.now(UTC),
         producer=producer,
@@ -64,10 +52,11 @@ def _serve_delivery_reports(producer: confluent_kafka.Producer, closed: threadin
 class Producer(Generic[P]):
     """Produces envelopes of one topic's events; idempotent with acks=all unless configured off.
 
-    A background thread serves delivery reports, so the Future `send` returns completes on its
-    own. `on_delivery` callbacks run on that thread, or on the thread calling `flush`/`close` (or
-    `send` while the local queue is full): make them thread-safe. `close()` (or leaving the
-    `with` block) flushes and stops the thread; it is idempotent.
+    A background thread serves delivery reports, so the `Delivery` that `send` returns (a
+    Future's `result`/`exception`/`done`) completes on its own. `on_delivery` callbacks run on
+    that thread, or on the thread calling `flush`/`close` (or `send` while the local queue is
+    full): make them thread-safe. `close()` (or leaving the `with` block) flushes and stops the
+    thread; it is idempotent.
     """
 
     def __init__(
@@ -84,9 +73,7 @@ class Producer(Generic[P]):
         self._serde.resolve_ids()
         self._name = producer_name or str(config.get("client.id", "contractgen"))
         self._producer = confluent_kafka.Producer({**PRODUCER_DEFAULTS, **config})
-        self.metrics: Metrics | None = None
-        """Where delivery counts are reported (see contractgen.runtime.metrics)."""
-        self._labels = {"topic": spec.name}
+        self._board = DeliveryBoard(spec.name)
         self._closed = threading.Event()
         # the thread gets the client, not self, so an unclosed Producer can still be collected
         self._poller = threading.Thread(
@@ -107,8 +94,8 @@ class Producer(Generic[P]):
         headers: HeadersArg = None,
         correlation_id: str | None = None,
         trace_id: str | None = None,
-        on_delivery: Callable[[DeliveryReport | DeliveryError], None] | None = None,
-    ) -> "Future[DeliveryReport]":
+        on_delivery: OnDelivery | None = None,
+    ) -> Delivery:
         """Wrap `event` in a new envelope and produce it; key from the key field unless given.
 
         The record gets a W3C `traceparent` header (see contractgen.runtime.tracing)."""
@@ -122,8 +109,8 @@ class Producer(Generic[P]):
         *,
         key: object = None,
         headers: HeadersArg = None,
-        on_delivery: Callable[[DeliveryReport | DeliveryError], None] | None = None,
-    ) -> "Future[DeliveryReport]":
+        on_delivery: OnDelivery | None = None,
+    ) -> Delivery:
         """Produce a ready envelope (e.g. one being re-published with its original event id)."""
         return self._send(envelope, key, headers, on_delivery, outgoing(envelope.trace_id)[1])
 
@@ -132,44 +119,17 @@ class Producer(Generic[P]):
         envelope: Envelope[P],
         key: object,
         headers: HeadersArg,
-        on_delivery: Callable[[DeliveryReport | DeliveryError], None] | None,
+        on_delivery: OnDelivery | None,
         traceparent: str | None,
-    ) -> "Future[DeliveryReport]":
+    ) -> Delivery:
         if self._closed.is_set():
             raise RuntimeError(f"the producer of {self.spec.name} is closed")
         value = self._serde.serialize_value(envelope)
         key_bytes = self._serde.serialize_key(self._serde.key_of(envelope.payload, key))
-        future: Future[DeliveryReport] = Future()
-        event_id = envelope.event_id
-
-        def delivered(err: confluent_kafka.KafkaError | None, msg: confluent_kafka.Message) -> None:
-            outcome: DeliveryReport | DeliveryError
-            metrics = self.metrics
-            if err is not None:
-                outcome = DeliveryError(f"event {event_id} to {self.spec.name} failed: {err}")
-                future.set_exception(outcome)
-                if metrics is not None:
-                    metrics.count(m.PRODUCE_ERRORS, 1, self._labels)
-            else:
-                partition, offset = msg.partition(), msg.offset()
-                assert partition is not None and offset is not None  # set on every delivery
-                ts_type, ts = msg.timestamp()
-                outcome = DeliveryReport(
-                    event_id=event_id,
-                    topic=self.spec.name,
-                    partition=partition,
-                    offset=offset,
-                    timestamp=None if ts_type == confluent_kafka.TIMESTAMP_NOT_AVAILABLE else ts,
-                )
-                future.set_result(outcome)
-                if metrics is not None:
-                    metrics.count(m.PRODUCED, 1, self._labels)
-            if on_delivery is not None:
-                on_delivery(outcome)
-
-        produce_headers: list[tuple[str, str | bytes | None]] = [
-            *with_traceparent(normalize_headers(headers), traceparent)
-        ]
+        delivery = Delivery(envelope.event_id, self._board, on_delivery)
+        produce_headers: list[tuple[str, str | bytes | None]] | None = None
+        if headers is not None or traceparent is not None:
+            produce_headers = [*with_traceparent(normalize_headers(headers), traceparent)]
         while True:
             try:
                 self._producer.produce(
@@ -177,12 +137,21 @@ class Producer(Generic[P]):
                     value=value,
                     key=key_bytes,
                     headers=produce_headers,
-                    on_delivery=delivered,
+                    on_delivery=delivery.report,
                 )
                 break
             except BufferError:  # local queue full: wait for deliveries to make room
                 self._producer.poll(0.1)
-        return future
+        return delivery
+
+    @property
+    def metrics(self) -> Metrics | None:
+        """Where delivery counts are reported (see contractgen.runtime.metrics)."""
+        return self._board.metrics
+
+    @metrics.setter
+    def metrics(self, hook: Metrics | None) -> None:
+        self._board.metrics = hook
 
     def flush(self, timeout: float | None = None) -> int:
         """Wait for outstanding deliveries; the number still in flight after `timeout`."""
@@ -190,13 +159,13 @@ class Producer(Generic[P]):
 
     def close(self, timeout: float | None = None) -> None:
         """Flush, then stop the delivery thread. Messages still unacknowledged after `timeout`
-        are purged: their futures fail with DeliveryError, and so does `close`."""
+        are purged: their deliveries fail with DeliveryError, and so does `close`."""
         if self._closed.is_set():
             return
         try:
             remaining = self.flush(timeout)
             if remaining:
-                # fail them now rather than leave their futures pending forever
+                # fail them now rather than leave their deliveries pending forever
                 self._producer.purge()
                 self._producer.flush(1)  # serves the purged messages' delivery reports
         finally:

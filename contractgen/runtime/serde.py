@@ -4,7 +4,6 @@ Keys use the same wire format as values (Avro, subject `<topic>-key`) so any Con
 read them. This is the object producers, consumers and the benchmark share.
 """
 
-import io
 import json
 from typing import Any, Generic
 
@@ -18,6 +17,7 @@ from contractgen.runtime.envelope import (
 from contractgen.runtime.envelope_writer import EnvelopeWriter
 from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.model import P
+from contractgen.runtime.record_writer import avro_string
 from contractgen.runtime.registry import SchemaIds, SchemaRegistry
 from contractgen.runtime.topic import TopicSpec
 
@@ -38,18 +38,17 @@ class TopicSerde(Generic[P]):
         self._value = AvroCodec(ids, spec.value_subject, spec.value_schema, wire_schema)
         self._key = AvroCodec(ids, spec.key_subject, spec.key_schema)
         self._envelope_writer = EnvelopeWriter.for_schema(json.loads(spec.value_schema))
+        self._string_key = json.loads(spec.key_schema) in ("string", {"type": "string"})
+        self._value_header = self._key_header = b""  # the codecs' headers, once resolved
 
     def resolve_ids(self) -> None:
         """Look both schema ids up now, so a missing registration fails at startup."""
-        _ = self._value.header, self._key.header
+        self._value_header, self._key_header = self._value.header, self._key.header
 
     def serialize_value(self, envelope: Envelope[P]) -> bytes:
         if self._envelope_writer is None:  # an envelope schema of another layout
             return self._value.encode(envelope_to_avro(envelope))
-        out = io.BytesIO()
-        out.write(self._value.header)
-        self._envelope_writer.write(out, envelope)
-        return out.getvalue()
+        return self._envelope_writer.encode(envelope, self._value_header or self._value.header)
 
     def deserialize_value(self, data: bytes) -> tuple[int, Envelope[P]]:
         """The writer's schema id and the envelope."""
@@ -78,6 +77,8 @@ class TopicSerde(Generic[P]):
     def serialize_key(self, key: object) -> bytes | None:
         if key is None:
             return None
+        if self._string_key and type(key) is str:  # the usual key, without fastavro's setup
+            return (self._key_header or self._key.header) + avro_string(key)
         to_avro = getattr(key, "to_avro", None)
         return self._key.encode(to_avro() if to_avro is not None else key)
 

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from contractgen.runtime import TopicSerde
 from contractgen.runtime.envelope import Envelope, envelope_to_avro, wire_schema
-from contractgen.runtime.envelope_writer import EnvelopeWriter, zigzag_varint
+from contractgen.runtime.envelope_writer import EnvelopeWriter
+from contractgen.runtime.record_writer import zigzag_varint
 
 from .kafka_helpers import register
 from .models import OrderCancelled, OrderCreated, OrderPaid, orders_spec

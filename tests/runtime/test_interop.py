@@ -36,7 +36,7 @@ def test_producer_to_confluent_deserializing_consumer(
             for i in range(10)
         ]
         producer.flush(10)
-    done, _ = wait(futures, timeout=10)
+    done, _ = wait([f.as_future() for f in futures], timeout=10)
     assert len(done) == 10
     delivered = [f.result() for f in futures]
     assert all(isinstance(r, DeliveryReport) and r.topic == spec.name for r in delivered)

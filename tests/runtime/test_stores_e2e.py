@@ -126,8 +126,8 @@ async def test_the_async_consumer_with_the_async_store(
 def test_a_dead_lettered_event_is_not_done_so_its_replay_is_handled(
     cluster: MockKafkaCluster, registry: SchemaRegistryClient, tmp_path: Path
 ) -> None:
-    """The failed handler's claim is never marked: the DLQ written back onto the topic after the
-    fix reaches the handler (once the claim expired: the consumer does not release it)."""
+    """The failed handler's claim is never marked but released at once (a long claim_ttl would
+    otherwise hold it): the DLQ written back onto the topic after the fix reaches the handler."""
     config = {"bootstrap.servers": cluster.bootstrap_servers, "log_level": 3}
     cancelled = models.OrderCancelled(order_id="o-8", cancelled_at=datetime(2026, 3, 3, tzinfo=UTC))
     producer = orders.OrdersProducer(config, registry)
@@ -145,10 +145,11 @@ def test_a_dead_lettered_event_is_not_done_so_its_replay_is_handled(
             config,
             registry,
             group_id="billing",
-            idempotency=SqlIdempotencyStore(connection, claim_ttl=1),
+            idempotency=SqlIdempotencyStore(connection, claim_ttl=600),
         ) as consumer,
     ):
         assert consumer.run(buggy, max_messages=1, idle_timeout=20).dead_lettered == 1
+        assert _claims(connection) == 0
         [dead] = read_topic(cluster.bootstrap_servers, "orders-dlq", 1)
         replayer = confluent_kafka.Producer(config)
         replayer.produce("orders", value=dead.value(), key=dead.key())
@@ -156,3 +157,43 @@ def test_a_dead_lettered_event_is_not_done_so_its_replay_is_handled(
         stats = consumer.run(lambda e: handled.append(e.payload), max_messages=1, idle_timeout=20)
     assert (stats.handled, stats.duplicates) == (1, 0)
     assert handled == [cancelled]
+
+
+async def test_the_async_consumer_releases_a_failed_handlers_claim(
+    cluster: MockKafkaCluster, registry: SchemaRegistryClient, tmp_path: Path
+) -> None:
+    producer = orders.OrdersProducer(
+        {"bootstrap.servers": cluster.bootstrap_servers, "log_level": 3}, registry
+    )
+    producer.send(models.OrderCancelled(order_id="o-9", cancelled_at=datetime.now(UTC)))
+    assert producer.flush(10) == 0
+    producer.close()
+
+    async def buggy(event: ConsumedEvent[Any]) -> None:
+        raise RuntimeError("a bug")
+
+    connection = sqlite3.connect(tmp_path / "handled.db", check_same_thread=False)
+    try:
+        store = AsyncSqlIdempotencyStore(connection, claim_ttl=600)
+        config = {"bootstrap_servers": cluster.bootstrap_servers}
+        async with orders.OrdersAsyncConsumer(
+            config, registry, group_id="billing", idempotency=store
+        ) as consumer:
+            stats = await consumer.run(buggy, max_messages=1, idle_timeout=20)
+        assert stats.dead_lettered == 1
+        assert _claims(connection) == 0
+        # the same through `async for`, whose body raising leaves the event uncommitted
+        with pytest.raises(RuntimeError, match="a bug"):
+            async with orders.OrdersAsyncConsumer(
+                config, registry, group_id="billing-iterating", idempotency=store
+            ) as consumer:
+                async for event in consumer:
+                    await buggy(event)
+        assert _claims(connection) == 0
+    finally:
+        connection.close()
+
+
+def _claims(connection: sqlite3.Connection) -> int:
+    """Rows in the store's table: a claim left by a failed handler would be one."""
+    return int(connection.execute("SELECT count(*) FROM contractgen_idempotency").fetchone()[0])

@@ -28,6 +28,7 @@ from contractgen.runtime.idempotency import (
     AsyncIdempotencyStore,
     IdempotencyStore,
     mark_async,
+    release_async,
     seen_async,
 )
 from contractgen.runtime.model import P
@@ -37,6 +38,7 @@ from contractgen.runtime.pipeline import (
     Pipeline,
     PipelineSettings,
     RawMessage,
+    raw_record,
 )
 from contractgen.runtime.registry import SchemaRegistry
 from contractgen.runtime.serde import TopicSerde
@@ -46,7 +48,7 @@ AsyncHandler = Callable[[ConsumedEvent[P]], Awaitable[object]]
 
 
 def raw_message(record: Any) -> RawMessage:
-    return RawMessage(
+    return raw_record(
         topic=record.topic,
         partition=record.partition,
         offset=record.offset,
@@ -174,7 +176,12 @@ class AsyncConsumer(AsyncClient, PipelineSettings[P]):
                         await self._dead_letter(event)
                         pipeline.dead_lettered(event)
                     elif not await self._is_duplicate(event):
-                        yield event
+                        try:
+                            yield event
+                        except GeneratorExit:  # the body raised or broke: not handled
+                            if self._store is not None:
+                                await release_async(self._store, event.envelope.event_id)
+                            raise
                         await self._succeeded(event)
                     handled.append(record)
 
@@ -218,6 +225,8 @@ class AsyncConsumer(AsyncClient, PipelineSettings[P]):
         try:
             await handler(event)
         except Exception as exc:
+            if self._store is not None:  # before dead-lettering, which may raise
+                await release_async(self._store, event.envelope.event_id)
             failed = raw.failed(exc, event.schema_id, Reason.HANDLER, event.envelope.event_id)
             await self._dead_letter(failed)
             self._pipeline.dead_lettered(failed)

@@ -7,12 +7,13 @@ from typing import Any, Generic
 from contractgen.runtime import metrics as m
 from contractgen.runtime.aio.client import PRODUCER_DEFAULTS, AsyncClient, aiokafka
 from contractgen.runtime.aio.config import aiokafka_kwargs
+from contractgen.runtime.delivery import DeliveryReport
 from contractgen.runtime.envelope import Envelope
 from contractgen.runtime.errors import DeliveryError
 from contractgen.runtime.headers import HeadersArg, normalize_headers
 from contractgen.runtime.metrics import Metrics
 from contractgen.runtime.model import P
-from contractgen.runtime.producer import DeliveryReport, new_envelope
+from contractgen.runtime.producer import new_envelope
 from contractgen.runtime.registry import SchemaRegistry
 from contractgen.runtime.serde import TopicSerde
 from contractgen.runtime.topic import TopicSpec
