@@ -29,7 +29,21 @@ class SourceText:
         check_nesting(file, text)
         allow_deep_schemas()
         try:
-            value: JsonValue = json.loads(text, parse_constant=_no_constant)
+            value: JsonValue = json.loads(
+                text, parse_constant=_no_constant, parse_int=_int, parse_float=_float
+            )
+        except _NumberTooLongError as error:
+            raise ContractError(
+                [
+                    Diagnostic(
+                        MALFORMED_JSON,
+                        f"a number of {len(error.digits)} characters, more than the "
+                        f"{MAX_NUMBER_LENGTH} Avro's JSON parser (and so a registry) reads; "
+                        "write a shorter number",
+                        _location_of(file, text, text.find(error.digits)),
+                    )
+                ]
+            ) from None
         except json.JSONDecodeError as error:
             where = Location(file, "", error.lineno, error.colno)
             raise ContractError(
@@ -54,6 +68,34 @@ class SourceText:
             return Location(self.file, pointer, 0, 0)
         line = bisect_right(self._line_starts, offset)
         return Location(self.file, pointer, line, offset - self._line_starts[line - 1] + 1)
+
+
+MAX_NUMBER_LENGTH = 1000
+"""Jackson's `StreamReadConstraints.DEFAULT_MAX_NUM_LEN`, as Avro Java 1.12 parses with it.
+(Python's own int parsing stops at 4,300 digits with a ValueError.)"""
+
+
+class _NumberTooLongError(ValueError):
+    def __init__(self, digits: str) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _int(digits: str) -> int:
+    if len(digits) > MAX_NUMBER_LENGTH:
+        raise _NumberTooLongError(digits)
+    return int(digits)
+
+
+def _float(digits: str) -> float:
+    if len(digits) > MAX_NUMBER_LENGTH:
+        raise _NumberTooLongError(digits)
+    return float(digits)
+
+
+def _location_of(file: str, text: str, offset: int) -> Location:
+    line = text.count("\n", 0, offset) + 1
+    return Location(file, "", line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def _no_constant(name: str) -> JsonValue:

@@ -87,6 +87,19 @@ def test_malformed_json_is_located() -> None:
     ]
 
 
+@pytest.mark.parametrize("number", ["9" * 5000, "1." + "5" * 1200])
+def test_a_number_longer_than_avro_reads_is_located(number: str) -> None:
+    # Jackson (inside Avro Java) refuses numbers over 1,000 characters; Python's int() fails at
+    # 4,300 digits with a ValueError that was a traceback
+    text = '{"type": "record", "name": "R",\n "fields": [{"name": "a", "type": "double", '
+    with pytest.raises(ContractError) as error:
+        load_schema_files([SchemaFile("big.avsc", f'{text}"default": {number}}}]}}')])
+    assert problems(error) == [
+        f"big.avsc:2:56: AVRO001 a number of {len(number)} characters, more than the 1000 "
+        "Avro's JSON parser (and so a registry) reads; write a shorter number"
+    ]
+
+
 def test_an_unknown_type_name_is_located() -> None:
     broken = {**LINE, "fields": [{"name": "price", "type": "Monee"}]}
     with pytest.raises(ContractError) as error:
