@@ -12,14 +12,20 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from contractgen.ir.model import (
+    Array,
     AvroSchema,
+    AvroType,
     Enum,
     Field,
+    Fixed,
     Location,
+    Map,
     Primitive,
     Record,
+    Union,
     split_fullname,
 )
+from contractgen.runtime.logical import KNOWN_LOGICAL_TYPES, honoured_logical_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,49 @@ def logical_type_on_field(given: LintInput) -> Iterator[LintIssue]:
                 field.location,
                 _pointer(field.location),
             )
+
+
+def logical_type_ignored(given: LintInput) -> Iterator[LintIssue]:
+    for named in given.candidate.named.values():
+        if isinstance(named, Fixed):
+            yield from _ignored(named, "fixed", named.size, f"'{named.fullname}'")
+        elif isinstance(named, Record):
+            for field in named.fields:
+                # iterative: a field's type may nest as deep as Avro reads (1,000 levels)
+                stack: list[AvroType] = [field.type]
+                while stack:
+                    avro_type = stack.pop()
+                    if isinstance(avro_type, Primitive):
+                        what = f"field '{named.name}.{field.name}'"
+                        yield from _ignored(avro_type, avro_type.type, None, what, field.location)
+                    elif isinstance(avro_type, Array):
+                        stack.append(avro_type.items)
+                    elif isinstance(avro_type, Map):
+                        stack.append(avro_type.values)
+                    elif isinstance(avro_type, Union):
+                        stack.extend(reversed(avro_type.branches))
+
+
+def _ignored(
+    avro_type: Primitive | Fixed,
+    base: str,
+    size: int | None,
+    what: str,
+    fallback: Location | None = None,
+) -> Iterator[LintIssue]:
+    logical = avro_type.logical_type
+    if logical not in KNOWN_LOGICAL_TYPES:  # none, or a custom name: data Avro keeps as it is
+        return
+    if honoured_logical_type(base, logical, dict(avro_type.props), size):
+        return
+    location = avro_type.location or fallback
+    yield LintIssue(
+        f"{what} has logicalType {json.dumps(logical)} on {base}, which Avro ignores (an "
+        "invalid combination or parameters): the value is plain " + base,
+        f"fix the logical type's base type or parameters, or remove {json.dumps(logical)}",
+        location,
+        _pointer(location),
+    )
 
 
 def _previous_record(previous: AvroSchema, record: Record) -> Record | None:
@@ -175,6 +224,12 @@ def lint_handlers() -> Iterable[tuple[str, str, Callable[[LintInput], Iterable[L
             "logical-type-on-field",
             "A logicalType written on the field instead of inside its type has no effect.",
             logical_type_on_field,
+            True,
+        ),
+        (
+            "logical-type-ignored",
+            "A logicalType Avro ignores (wrong base type or parameters) leaves plain data.",
+            logical_type_ignored,
             True,
         ),
         (

@@ -29,6 +29,8 @@ _BASES = {
     "duration": ("fixed",),
 }
 _FIXED_SIZE = {"uuid": 16, "duration": 12}
+KNOWN_LOGICAL_TYPES = frozenset(_BASES)
+"""The logical types of the Avro specification (any other name is a custom one, kept as data)."""
 
 
 def honoured_logical_type(
