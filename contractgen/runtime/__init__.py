@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from contractgen.runtime.api_level import RUNTIME_API_LEVEL, require_api_level
 from contractgen.runtime.consumer import Consumer
 from contractgen.runtime.dead_letter import DeadLetterPolicy
+from contractgen.runtime.delivery import Delivery
 from contractgen.runtime.envelope import Envelope
 from contractgen.runtime.errors import (
     DeadLetterLimitExceeded,
@@ -69,6 +70,7 @@ __all__ = [
     "DeadLetterLimitExceeded",
     "DeadLetterPolicy",
     "DeadLetterWriteError",
+    "Delivery",
     "DeliveryError",
     "DeliveryReport",
     "DeserializationError",
