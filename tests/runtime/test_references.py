@@ -23,6 +23,7 @@ from confluent_kafka.schema_registry import (
     SchemaRegistryClient,
 )
 from confluent_kafka.schema_registry.avro import AvroSerializer
+from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.serialization import MessageField, SerializationContext
 from fastavro.schema import parse_schema, to_parsing_canonical_form
 
@@ -33,7 +34,7 @@ from contractgen.runtime import ConsumedEvent, Envelope
 from contractgen.runtime.envelope import envelope_to_avro
 from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.references import Fetched, Reference, self_contained
-from contractgen.runtime.registry import SchemaIds
+from contractgen.runtime.registry import RegistryRetry, SchemaIds
 from generated import payments
 from generated.models.com.acme.common import Money
 from generated.models.com.acme.payments import PaymentRefunded
@@ -63,14 +64,20 @@ def registry_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class CountingRegistry:
-    """confluent-kafka's client, counting the subject versions asked for."""
+    """confluent-kafka's client, counting the subject versions asked for; the first `failures`
+    of them raise what that client raises for a 503 (error code 50001, as the registry's API
+    reference documents for a backend failure)."""
 
-    def __init__(self, client: SchemaRegistryClient) -> None:
+    def __init__(self, client: SchemaRegistryClient, failures: int = 0) -> None:
         self.client = client
+        self.failures = failures
         self.versions: list[tuple[str, int]] = []
 
     def get_version(self, subject_name: str, version: int) -> RegisteredSchema:
         self.versions.append((subject_name, version))
+        if self.failures:
+            self.failures -= 1
+            raise SchemaRegistryError(503, 50001, "Error in the backend data store")
         return self.client.get_version(subject_name, version)
 
     def __getattr__(self, name: str) -> Any:
@@ -100,6 +107,17 @@ def test_a_schema_with_nested_references_is_read_self_contained(registry_url: st
         and counting.versions.count(("com.acme.common.Money", 1)) == 1
     )
     assert canonical(ids.schema_for(refunded.schema_id)) == canonical(PaymentRefunded.AVRO_SCHEMA)
+
+
+def test_a_referenced_version_failing_transiently_is_retried(registry_url: str) -> None:
+    client = SchemaRegistryClient({"url": registry_url})
+    refunded = client.get_latest_version("com.acme.payments.PaymentRefunded")
+    counting = CountingRegistry(client, failures=2)
+    ids = SchemaIds(counting, retry=RegistryRetry(initial_backoff=0.01, deadline=5))
+    retries: list[None] = []
+    ids.on_retry = lambda: retries.append(None)
+    assert canonical(ids.schema_for(refunded.schema_id)) == canonical(PaymentRefunded.AVRO_SCHEMA)
+    assert len(retries) == 2 and counting.versions == [("com.acme.common.Money", 1)] * 3
 
 
 def test_a_missing_referenced_subject_makes_the_message_undecodable(registry_url: str) -> None:
