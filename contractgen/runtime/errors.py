@@ -17,7 +17,8 @@ class Reason(StrEnum):
     SCHEMA_INVALID = "schema-invalid"
     """The writer schema does not parse as Avro (or names types it does not define)."""
     SCHEMA_REFERENCES = "schema-references"
-    """The writer schema uses schema references, which the runtime does not resolve."""
+    """A subject version the writer schema references (directly or through another reference)
+    is not in the registry: the registry answered 404 for it."""
     UNDECODABLE = "undecodable"
     """The bytes do not decode with the writer schema onto this code's schema."""
     NOT_AN_EVENT = "not-an-event"

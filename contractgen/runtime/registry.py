@@ -1,8 +1,9 @@
 """Schema Registry access for the runtime: schema ids for writing, writer schemas for reading.
 
 The registry client is injected: confluent-kafka's `SchemaRegistryClient` (auth, TLS, retries and
-its own HTTP cache) or anything with the same three methods. Results are cached here per subject
-and schema, and per id, so steady-state produce and consume never touch the registry.
+its own HTTP cache) or anything with the same four methods. Results are cached here per subject
+and schema, per id, and per referenced subject version, so steady-state produce and consume never
+touch the registry.
 """
 
 import threading
@@ -17,9 +18,10 @@ from contractgen.runtime.errors import (
     SchemaNotRegisteredError,
     SchemaRegistryUnavailableError,
 )
+from contractgen.runtime.references import Fetched, Reference, self_contained
 
 if TYPE_CHECKING:
-    from confluent_kafka.schema_registry import Schema
+    from confluent_kafka.schema_registry import RegisteredSchema, Schema
 
 _NOT_FOUND = 404
 # worth asking again: request timeout, rate limit, server errors (as Confluent's own client retries)
@@ -43,6 +45,10 @@ class SchemaRegistry(Protocol):
     def get_schema(self, schema_id: int) -> "Schema": ...
 
     def register_schema(self, subject_name: str, schema: "Schema") -> int: ...
+
+    def get_version(self, subject_name: str, version: int) -> "RegisteredSchema":
+        """A subject's version, to resolve a writer schema's references; 404 if absent."""
+        ...
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,6 +86,7 @@ class SchemaIds:
         self.retry = retry
         self._ids: dict[tuple[str, str], int] = {}
         self._writers: dict[int, str] = {}
+        self._referenced: dict[tuple[str, int], Fetched] = {}
         self._lock = threading.Lock()
         self.on_retry: Callable[[], None] | None = None
         """Called before each retry of a writer-schema fetch (metrics)."""
@@ -144,13 +151,34 @@ class SchemaIds:
                 "written by a producer of another format to this topic",
                 reason=Reason.SCHEMA_TYPE,
             )
+        text = str(schema.schema_str)
         if schema.references:
-            raise DeserializationError(
-                f"schema id {schema_id} uses schema references, which the runtime does not "
-                "resolve: producers must register self-contained schemas",
-                reason=Reason.SCHEMA_REFERENCES,
+            text = self_contained(
+                text, _references(schema), lambda s, v: self._referenced_version(schema_id, s, v)
             )
-        cached = self._writers[schema_id] = str(schema.schema_str)
+        cached = self._writers[schema_id] = text
+        return cached
+
+    def _referenced_version(self, schema_id: int, subject: str, version: int) -> Fetched:
+        """A subject version referenced (maybe indirectly) by schema `schema_id`; retried like
+        the schema itself; a 404 makes the message undecodable."""
+        key = (subject, version)
+        cached = self._referenced.get(key)
+        if cached is not None:
+            return cached
+        from confluent_kafka.schema_registry.error import SchemaRegistryError
+
+        doing = f"fetching version {version} of subject {subject!r} (referenced by id {schema_id})"
+        try:
+            found = self._call(doing, lambda: self._registry.get_version(subject, version)).schema
+        except SchemaRegistryError as exc:
+            raise DeserializationError(
+                f"schema id {schema_id} references version {version} of subject {subject!r}, "
+                "which is not in the schema registry this client uses: it was deleted, or the "
+                "message was written against another registry (check the registry URL)",
+                reason=Reason.SCHEMA_REFERENCES,
+            ) from exc
+        cached = self._referenced[key] = Fetched(str(found.schema_str), _references(found))
         return cached
 
     def _call(self, doing: str, call: Callable[[], _T]) -> _T:
@@ -180,6 +208,19 @@ class SchemaIds:
                 self.on_retry()
             time.sleep(backoff)
             backoff = min(backoff * 2, retry.max_backoff)
+
+
+def _references(schema: "Schema") -> tuple[Reference, ...]:
+    found = []
+    for ref in schema.references or ():
+        if ref.name is None or ref.subject is None or ref.version is None:
+            raise DeserializationError(
+                f"the registry answered a schema reference without name, subject or version "
+                f"({ref}): the writer schema cannot be resolved",
+                reason=Reason.SCHEMA_INVALID,
+            )
+        found.append(Reference(ref.name, ref.subject, ref.version))
+    return tuple(found)
 
 
 def _unavailable(doing: str, exc: BaseException) -> SchemaRegistryUnavailableError:
