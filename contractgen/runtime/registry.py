@@ -6,6 +6,7 @@ and schema, per id, and per referenced subject version, so steady-state produce 
 touch the registry.
 """
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -48,6 +49,10 @@ class SchemaRegistry(Protocol):
 
     def get_version(self, subject_name: str, version: int) -> "RegisteredSchema":
         """A subject's version, to resolve a writer schema's references; 404 if absent."""
+        ...
+
+    def get_versions(self, subject_name: str) -> list[int]:
+        """A subject's live version numbers; 404 if the subject has none."""
         ...
 
 
@@ -109,6 +114,10 @@ class SchemaIds:
             except SchemaRegistryError as exc:
                 if exc.http_status_code != _NOT_FOUND:
                     raise _unavailable(f"looking up subject {subject!r}", exc) from exc
+                found = self._registered_by_reference(subject, schema_str)
+                if found is not None:
+                    self._ids[(subject, schema_str)] = found
+                    return found
                 if not self._auto_register:
                     raise SchemaNotRegisteredError(
                         f"the schema of subject {subject!r} this code was generated from is not "
@@ -125,6 +134,44 @@ class SchemaIds:
                 raise _unavailable(f"looking up subject {subject!r}", exc) from exc
             self._ids[(subject, schema_str)] = schema_id
             return schema_id
+
+    def _registered_by_reference(self, subject: str, schema_str: str) -> int | None:
+        """The id of the newest version of `subject` registered with schema references (by
+        `contractgen register --references` or Confluent's serializers) that is `schema_str` on
+        the wire once its references are inlined; None when there is none.
+
+        A registry looks a schema up by its text, and the self-contained text this code was
+        generated with never equals a version written with references. Equal parsing canonical
+        forms mean the same bytes: the version may differ in docs or defaults, which a reader's
+        schema resolution takes from the reader, never from the writer.
+        """
+        from confluent_kafka.schema_registry.error import SchemaRegistryError
+
+        try:
+            versions = self._registry.get_versions(subject)
+        except SchemaRegistryError as exc:
+            if exc.http_status_code == _NOT_FOUND:
+                return None
+            raise
+        wanted = _wire_form(schema_str)
+        for version in sorted(versions, reverse=True):
+            registered = self._registry.get_version(subject, version)
+            schema = registered.schema
+            if not schema.references or registered.schema_id is None:
+                continue
+            schema_id = int(registered.schema_id)
+
+            def fetch(referenced: str, number: int, of: int = schema_id) -> Fetched:
+                return self._referenced_version(of, referenced, number)
+
+            try:
+                text = self_contained(str(schema.schema_str), _references(schema), fetch)
+                same = _wire_form(text) == wanted
+            except (DeserializationError, ValueError):  # a reference gone; text not Avro
+                continue
+            if same:
+                return schema_id
+        return None
 
     def schema_for(self, schema_id: int) -> str:
         """The Avro schema text stored under `schema_id`; DeserializationError (with its reason)
@@ -221,6 +268,14 @@ def _references(schema: "Schema") -> tuple[Reference, ...]:
             )
         found.append(Reference(ref.name, ref.subject, ref.version))
     return tuple(found)
+
+
+def _wire_form(schema_str: str) -> str:
+    """The parsing canonical form: what decides the bytes (docs, defaults, aliases and logical
+    types left out)."""
+    import fastavro.schema
+
+    return str(fastavro.schema.to_parsing_canonical_form(json.loads(schema_str)))
 
 
 def _unavailable(doing: str, exc: BaseException) -> SchemaRegistryUnavailableError:

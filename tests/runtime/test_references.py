@@ -32,7 +32,7 @@ from contractgen.dev.mock_cluster import MockKafkaCluster
 from contractgen.registry.embedded.server import serve_in_thread
 from contractgen.runtime import ConsumedEvent, Envelope
 from contractgen.runtime.envelope import envelope_to_avro
-from contractgen.runtime.errors import DeserializationError, Reason
+from contractgen.runtime.errors import DeserializationError, Reason, SchemaNotRegisteredError
 from contractgen.runtime.references import Fetched, Reference, self_contained
 from contractgen.runtime.registry import RegistryRetry, SchemaIds
 from generated import payments
@@ -271,3 +271,24 @@ def produce(config: dict[str, Any], topic: str, key: bytes | None, value: bytes 
     raw = confluent_kafka.Producer(config)
     raw.produce(topic, key=key, value=value)
     assert raw.flush(10) == 0
+
+
+def test_a_producer_finds_its_schema_among_versions_registered_by_reference(
+    registry_url: str,
+) -> None:
+    """Only referencing versions exist (`register --references` on a fresh registry): the look-up
+    of the generated, self-contained text answers 404, and the producer still finds the version
+    whose inlined form is its schema on the wire, instead of failing as unregistered."""
+    client = SchemaRegistryClient({"url": registry_url})
+    latest = client.get_latest_version(payments.TOPIC.value_subject)
+    assert latest.schema.references, "the subject holds only a version written by reference"
+    with pytest.raises(SchemaRegistryError):
+        client.lookup_schema(payments.TOPIC.value_subject, Schema(payments.TOPIC.value_schema))
+    ids = SchemaIds(client)
+    assert ids.id_for(payments.TOPIC.value_subject, payments.TOPIC.value_schema) == (
+        latest.schema_id
+    )
+    # a schema that is not on the subject at all stays unregistered
+    other = json.dumps({"type": "record", "name": "Other", "fields": []})
+    with pytest.raises(SchemaNotRegisteredError):
+        ids.id_for(payments.TOPIC.value_subject, other)
