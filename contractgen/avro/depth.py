@@ -22,7 +22,11 @@ MAX_JSON_NESTING = 1000
 TOO_DEEP = "AVRO007"
 _FRAMES_PER_LEVEL = 24
 """A generous bound on the Python frames any stage spends per JSON nesting level."""
-_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+JSON_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+r"""A JSON string token, unrolled (runs of plain characters between escapes): the equivalent
+`"(?:[^"\\]|\\.)*"` keeps a backtracking frame per character, 100x the text in memory for a
+long doc."""
+_BRACKETS = re.compile(rf"{JSON_STRING}|[\[{{]|[\]}}]")
 
 
 def allow_deep_schemas() -> None:

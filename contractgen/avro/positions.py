@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from contractgen.avro.depth import allow_deep_schemas, check_nesting
+from contractgen.avro.depth import JSON_STRING, allow_deep_schemas, check_nesting
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import JsonValue, Location
 
@@ -118,7 +118,7 @@ def escape_pointer_token(token: str | int) -> str:
 
 # A member's key (a string followed by a colon), a bracket, or a value (string or bare literal).
 # Commas and colons need no token of their own: a key is recognised by its colon.
-_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")\s*:|[{}\[\]]|"(?:[^"\\]|\\.)*"|[^\s{}\[\],:"]+')
+_TOKEN = re.compile(rf'({JSON_STRING})\s*:|[{{}}\[\]]|{JSON_STRING}|[^\s{{}}\[\],:"]+')
 
 
 def pointer_offsets(text: str) -> dict[str, int]:

@@ -48,21 +48,69 @@ def bytes_literal(data: bytes) -> str:
     return f'b"{body}"'
 
 
+# Printable ASCII but the backslash: one character each in a literal (quotes counted apart).
+_PLAIN_OR_ONE = re.compile(r"([ -\[\]-~]+)|.", re.DOTALL)
+
+
 def string_chunks(text: str, width: int) -> list[str]:
     """`text` as adjacent string literals of at most `width` characters each, as `string_literal`
-    writes them; an escape sequence is never split and the cost stays linear in the text."""
+    writes them; an escape sequence is never split and the cost stays linear in the text.
+
+    Each literal takes as many characters as fit (at least one). Runs of plain characters, most
+    of a schema, are measured with `str.count` a chunk at a time rather than a character at a
+    time: a literal's size only grows with each character, so the fitting length is searched.
+    """
     chunks: list[str] = []
     start = base = double = single = 0
-    for index, char in enumerate(text):
-        size = 0 if char in "\"'" else _escaped_size(char)
-        grown = (base + size, double + (char == '"'), single + (char == "'"))
-        if index > start and _literal_size(*grown) > width:
-            chunks.append(text[start:index])
-            start, base, double, single = index, 0, 0, 0
-            grown = (size, int(char == '"'), int(char == "'"))
-        base, double, single = grown
+    for match in _PLAIN_OR_ONE.finditer(text):
+        index, end = match.span()
+        if match.group(1) is None:  # a character with an escape of its own, or a backslash
+            size = _escaped_size(text[index])
+            if index > start and _literal_size(base + size, double, single) > width:
+                chunks.append(text[start:index])
+                start, base, double, single = index, 0, 0, 0
+            base += size
+            continue
+        while index < end:
+            taken = _plain_fit(text, index, end, (base, double, single), width)
+            if taken == 0 and index == start:
+                taken = 1  # a literal holds at least one character, however long
+            quotes = text.count('"', index, index + taken)
+            apostrophes = text.count("'", index, index + taken)
+            base += taken - quotes - apostrophes
+            double += quotes
+            single += apostrophes
+            index += taken
+            if index < end:  # the next character does not fit
+                chunks.append(text[start:index])
+                start, base, double, single = index, 0, 0, 0
     chunks.append(text[start:])
     return [string_literal(chunk) for chunk in chunks]
+
+
+def _plain_fit(text: str, index: int, end: int, sizes: tuple[int, int, int], width: int) -> int:
+    """How many plain characters from `index` (before `end`) still fit a literal of `sizes`."""
+    base, double, single = sizes
+
+    def fits(count: int) -> bool:
+        quotes = text.count('"', index, index + count)
+        apostrophes = text.count("'", index, index + count)
+        grown = _literal_size(
+            base + count - quotes - apostrophes, double + quotes, single + apostrophes
+        )
+        return grown <= width
+
+    # each character adds at least one to the size, so no more than this can fit
+    low, high = 0, max(0, min(end - index, width - _literal_size(base, double, single)))
+    if fits(high):
+        return high
+    while low < high - 1:  # fits(low) (or low == 0), not fits(high)
+        middle = (low + high) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    return low
 
 
 def _literal_size(base: int, double: int, single: int) -> int:
