@@ -17,6 +17,18 @@ LINE_LENGTH = 100
 
 
 _ESCAPE = re.compile(r"\\(.)")
+_ASTRAL = re.compile("([\U00010000-\U0010ffff])")
+
+
+def _escaped(text: str) -> str:
+    """`text` escaped as JSON does (ASCII only, no quotes around it), but a character beyond
+    U+FFFF as a Python `\\U` escape: JSON's surrogate pair would read back as two code points."""
+    if not _ASTRAL.search(text):
+        return json.dumps(text)[1:-1]
+    return "".join(  # split() puts the astral characters at the odd indices
+        f"\\U{ord(part):08x}" if index % 2 else json.dumps(part)[1:-1]
+        for index, part in enumerate(_ASTRAL.split(text))
+    )
 
 
 def string_literal(text: str) -> str:
@@ -25,7 +37,7 @@ def string_literal(text: str) -> str:
     Double-quoted unless that needs more escapes than single quotes (JSON, typically), as ruff
     and black would write it, so schema strings read as JSON rather than a wall of backslashes.
     """
-    escaped = json.dumps(text)
+    escaped = f'"{_escaped(text)}"'
     if text.count('"') <= text.count("'"):
         return escaped
     body = _ESCAPE.sub(lambda m: '"' if m.group(1) == '"' else m.group(0), escaped[1:-1])
@@ -122,7 +134,7 @@ def _literal_size(base: int, double: int, single: int) -> int:
 
 @cache
 def _escaped_size(char: str) -> int:
-    return len(json.dumps(char)) - 2
+    return len(_escaped(char))
 
 
 def docstring(text: str | None, indent: str) -> list[str]:

@@ -152,3 +152,16 @@ def test_a_record_default_may_name_a_record_written_later_in_its_module(
     made = ns.A()
     assert (made.empty, made.other) == (ns.Z(), ns.Z())
     assert made.empty is not made.other
+
+
+def test_a_string_default_beyond_the_basic_plane_is_that_character(build_package: Build) -> None:
+    # a JSON escape would write it as a surrogate pair, which Python reads as two code points
+    # that no UTF-8 encoder (so no Avro writer) accepts
+    schema = record(
+        {"name": "mood", "type": "string", "default": "ok \U0001f600", "doc": "\U0001f600"}
+    )
+    made = models(build_package(schema)).R()
+    assert made.mood == "ok \U0001f600"
+    out = io.BytesIO()
+    fastavro.schemaless_writer(out, fastavro.parse_schema(schema), made.to_avro())
+    assert out.getvalue() == b"\x0eok \xf0\x9f\x98\x80"
