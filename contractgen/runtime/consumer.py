@@ -232,15 +232,7 @@ class Consumer(PipelineSettings[P]):
                 or error.code() not in _GROUP_MOVED_ON
             ):
                 raise
-            log.warning(
-                "%s consumer: the group reassigned the partitions before %d handled messages "
-                "were committed (%s), usually because handling a batch took longer than "
-                "max.poll.interval.ms: they will be redelivered. Lower batch_size or raise "
-                "max.poll.interval.ms; an idempotency store skips the repeats",
-                self.spec.name,
-                len(handled),
-                error.str(),
-            )
+            self._pipeline.commit_lost(len(handled), error.str())
             return False
         return True
 

@@ -211,6 +211,19 @@ class Pipeline(Generic[P]):
         if self.metrics is not None:
             self.metrics.observe(m.COMMIT_SECONDS, seconds, self.labels)
 
+    def commit_lost(self, count: int, reason: str) -> None:
+        """The group reassigned the partitions before `count` handled messages were committed:
+        not an error of this consumer's (they are redelivered, at least once), but worth a line."""
+        log.warning(
+            "%s consumer: the group reassigned the partitions before %d handled messages were "
+            "committed (%s), usually because handling a batch took longer than "
+            "max.poll.interval.ms: they will be redelivered. Lower batch_size or raise "
+            "max.poll.interval.ms; an idempotency store skips the repeats",
+            self.labels["topic"],
+            count,
+            reason,
+        )
+
     def _registry_retried(self) -> None:
         self.stats.registry_retries += 1
         if self.metrics is not None:

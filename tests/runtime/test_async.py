@@ -343,3 +343,33 @@ async def test_start_raises_when_the_schema_is_not_registered(
     with pytest.raises(SchemaNotRegisteredError, match="contractgen register"):
         async with producer:
             pass
+
+
+async def test_handler_past_max_poll_interval_redelivers_instead_of_crashing(
+    registry: SchemaRegistryClient, topic: str, aio_config: dict[str, Any]
+) -> None:
+    """A batch that outlives max.poll.interval.ms loses its partitions: aiokafka's commit raises
+    CommitFailedError. The consumer logs it and goes on (as the sync one does): the batch comes
+    again and the idempotency store skips what was handled."""
+    spec = orders_spec(topic)
+    register(registry, spec)
+    await produce(spec, aio_config, registry, ["o-0", "o-1", "o-2", "o-3"], key="same")
+    # the mock cluster accepts timeouts under real brokers' 6 s minimum: the test waits less
+    config = {
+        **aio_config,
+        "session.timeout.ms": 3000,
+        "heartbeat.interval.ms": 500,
+        "max.poll.interval.ms": 3000,
+    }
+    calls: list[str] = []
+
+    async def slow_once(event: ConsumedEvent[Any]) -> None:
+        calls.append(event.payload.order_id)
+        if len(calls) == 2:
+            await asyncio.sleep(4.5)
+
+    store = InMemoryIdempotencyStore()
+    async with AsyncConsumer(spec, config, registry, group_id="aio-slow", idempotency=store) as c:
+        stats = await c.run(slow_once, max_messages=8, idle_timeout=20)
+    assert calls == ["o-0", "o-1", "o-2", "o-3"]
+    assert (stats.handled, stats.duplicates) == (4, 4)

@@ -207,8 +207,8 @@ class AsyncConsumer(AsyncClient, PipelineSettings[P]):
             try:
                 yield handled
             finally:
-                await self._commit(handled)
-                self._rewind(batch[len(handled) :])
+                if await self._commit(handled):
+                    self._rewind(batch[len(handled) :])
 
     def stop(self) -> None:
         """Finish the current message, commit, and return from `run`."""
@@ -272,12 +272,21 @@ class AsyncConsumer(AsyncClient, PipelineSettings[P]):
         except (self._kafka.errors.KafkaError, TimeoutError) as exc:
             raise dead_letter_write_error(failed, topic, repr(exc)) from exc
 
-    async def _commit(self, handled: Sequence[Any]) -> None:
+    async def _commit(self, handled: Sequence[Any]) -> bool:
+        """Commit the handled records' offsets; False when the group had already reassigned
+        their partitions (aiokafka's CommitFailedError: they are redelivered, and seeking in
+        partitions this member may no longer own would fail)."""
         offsets = {self._kafka.TopicPartition(r.topic, r.partition): r.offset + 1 for r in handled}
-        if offsets:
-            started = perf_counter()
+        if not offsets:
+            return True
+        started = perf_counter()
+        try:
             await self._consumer.commit(offsets)
-            self._pipeline.committed(perf_counter() - started)
+        except self._kafka.errors.CommitFailedError as exc:
+            self._pipeline.commit_lost(len(handled), type(exc).__name__)
+            return False
+        self._pipeline.committed(perf_counter() - started)
+        return True
 
     def _rewind(self, unhandled: Sequence[Any]) -> None:
         """Seek back so a later `run` starts at the first message not handled."""
