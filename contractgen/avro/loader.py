@@ -8,7 +8,7 @@ The result does not depend on the order the files are given in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from contractgen.avro import names
 from contractgen.avro.canonical import canonical_string
@@ -70,23 +70,53 @@ def _declared(value: JsonValue, space: str | None) -> Iterable[str]:
                 yield from _declared(field["type"], inner)
 
 
-def load_schema_files(files: Sequence[SchemaFile], *, strict: bool = True) -> SchemaSet:
-    """Parse every file and resolve names across them. Raises ContractError with every problem."""
+@dataclass(slots=True)
+class ParseMemo:
+    """Per-file work kept across loads of related file sets (the states of a git history).
+
+    A file's JSON depends only on its text, and its parse only on its path, its text, the mode and
+    the names declared by all the files: with those as the key, a file seen in an earlier load is
+    not parsed again. Parsed files are never changed after their parse, so sharing them is safe.
+    """
+
+    sources: dict[tuple[str, str], SourceText] = field(default_factory=dict)
+    parsed: dict[tuple[str, str, bool, frozenset[str]], ParsedFile] = field(default_factory=dict)
+
+
+def load_schema_files(
+    files: Sequence[SchemaFile], *, strict: bool = True, memo: ParseMemo | None = None
+) -> SchemaSet:
+    """Parse every file and resolve names across them. Raises ContractError with every problem.
+
+    `memo`: reuse (and keep) the JSON and parse of files already loaded with it.
+    """
+    memo = memo if memo is not None else ParseMemo()
     problems: list[Diagnostic] = []
     sources: list[SourceText] = []
     for file in sorted(files, key=lambda f: f.path):
-        try:
-            sources.append(SourceText.parse(file.path, file.text))
-        except ContractError as error:
-            problems.extend(error.diagnostics)
-    everything = {name for source in sources for name in _declared(source.value, None)}
+        source = memo.sources.get((file.path, file.text))
+        if source is None:
+            try:
+                source = SourceText.parse(file.path, file.text)
+            except ContractError as error:
+                problems.extend(error.diagnostics)
+                continue
+            memo.sources[file.path, file.text] = source
+        sources.append(source)
+    everything = frozenset(name for source in sources for name in _declared(source.value, None))
 
     parsed: list[ParsedFile] = []
     for source in sources:
-        try:
-            parsed.append(parse_document(source, strict=strict, external=everything))
-        except ContractError as error:
-            problems.extend(error.diagnostics)
+        key = (source.file, source.text, strict, everything)
+        document = memo.parsed.get(key)
+        if document is None:
+            try:
+                document = parse_document(source, strict=strict, external=everything)
+            except ContractError as error:
+                problems.extend(error.diagnostics)
+                continue
+            memo.parsed[key] = document
+        parsed.append(document)
     if problems:
         raise ContractError(problems)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from contractgen.avro.loader import load_schema_files
+from contractgen.avro.loader import ParseMemo, load_schema_files
 from contractgen.compat.levels import HistoryVersion
 from contractgen.config import Config, load_config
 from contractgen.diagnostics import ContractError, Diagnostic
@@ -41,11 +41,14 @@ class Baseline(Protocol):
         ...
 
 
-def contracts_at(config_path: Path, label: str) -> dict[str, Contract]:
+def contracts_at(
+    config_path: Path, label: str, memo: ParseMemo | None = None
+) -> dict[str, Contract]:
     """The subjects of the project whose config is `config_path`, by subject name."""
     try:
         config = load_config(config_path, cwd=config_path.parent, env={})
-        contracts = build(config, load_schema_files(read_schema_files(config), strict=False))
+        files = read_schema_files(config)
+        contracts = build(config, load_schema_files(files, strict=False, memo=memo))
     except ContractError as error:
         head = Diagnostic(BASELINE_BROKEN, f"the baseline {label} does not load:")
         raise ContractError([head, *error.diagnostics]) from None
@@ -104,6 +107,8 @@ class GitBaseline:
         else:
             self._name, self._commit = ref, git.resolve(ref)
         top = git.toplevel().resolve()
+        # The states of a history share most files: each distinct file is parsed once.
+        self._memo = ParseMemo()
         self._config_path = config.source.path.relative_to(top).as_posix()
         self._roots = [
             r.relative_to(top).as_posix() for r in config.schemas if r.is_relative_to(top)
@@ -159,7 +164,7 @@ class GitBaseline:
             for root in self._roots:  # a root with no file yet is an empty root, not an error
                 (Path(tmp) / root).mkdir(parents=True, exist_ok=True)
             try:
-                return contracts_at(Path(tmp) / self._config_path, self._at(commit))
+                return contracts_at(Path(tmp) / self._config_path, self._at(commit), self._memo)
             except ContractError:
                 if strict:
                     raise

@@ -18,7 +18,7 @@ from contractgen.compat.allowlist import Allowlist, apply_allowlist
 from contractgen.compat.baseline import Baseline, needs_full_history
 from contractgen.compat.checker import LintLevels, check_subject, lint_findings
 from contractgen.compat.findings import Finding, Report, Severity, SubjectReport
-from contractgen.compat.levels import HistoryVersion
+from contractgen.compat.levels import HistoryVersion, LevelResult
 from contractgen.compat.messages import verbose_messages
 from contractgen.compat.rules import RULES
 from contractgen.ir.model import AvroSchema, Contract, ContractSet, Level, Location, Record, Union
@@ -64,7 +64,10 @@ def _meta(
 
 
 def _subject(
-    contract: Contract, history: tuple[HistoryVersion, ...], options: CheckOptions
+    contract: Contract,
+    history: tuple[HistoryVersion, ...],
+    options: CheckOptions,
+    results: dict[str, LevelResult] | None,
 ) -> SubjectReport:
     subject, level = contract.subject, contract.level
     if not history:
@@ -82,6 +85,8 @@ def _subject(
         findings = lint_findings(subject, contract.schema, latest, options.lint)
         return SubjectReport(subject, "skipped", str(level), latest.name, tuple(findings))
     result, findings = check_subject(subject, contract.schema, history, level, options.lint)
+    if results is not None:
+        results[subject] = result
     for event in payload_events(latest.schema):
         if event not in payload_events(contract.schema):
             findings += _meta(
@@ -102,12 +107,20 @@ def _subject(
     return SubjectReport(subject, status, str(level), against, tuple(findings), messages)
 
 
-def run_check(current: ContractSet, baseline: Baseline, options: CheckOptions) -> Report:
+def run_check(
+    current: ContractSet,
+    baseline: Baseline,
+    options: CheckOptions,
+    *,
+    results: dict[str, LevelResult] | None = None,
+) -> Report:
+    """Every subject against `baseline`; `results`, when given, receives each subject's level
+    check (those checked at a level other than NONE), so a caller can reuse it."""
     contracts = current.contracts()
     histories: Mapping[str, tuple[HistoryVersion, ...]] = baseline.histories(
         full=needs_full_history([c.level.value for c in contracts])
     )
-    reports = [_subject(c, histories.get(c.subject, ()), options) for c in contracts]
+    reports = [_subject(c, histories.get(c.subject, ()), options, results) for c in contracts]
     declared = {c.subject for c in contracts}
     for subject in sorted(set(histories) - declared):
         findings = _meta(

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from contractgen.compat.findings import Finding, Report, Severity, SubjectReport
-from contractgen.compat.levels import HistoryVersion, check_level
+from contractgen.compat.levels import HistoryVersion, LevelResult, check_level
 from contractgen.compat.run import CheckOptions, run_check
 from contractgen.ir.model import Contract, ContractSet, Level
 from contractgen.registry.client import RegistryClient, Verdict
@@ -87,7 +87,11 @@ class RegistryBaseline:
         return {name: s.history for name, s in self.subjects.items() if s.history}
 
 
-def _registry_findings(contract: Contract, found: RegistrySubject, label: str) -> list[Finding]:
+def _registry_findings(
+    contract: Contract, found: RegistrySubject, label: str, checked: LevelResult | None
+) -> list[Finding]:
+    """`checked`: `run_check`'s level check of the subject (the same schema, history and level
+    when the registry's level is the configured one), reused rather than computed again."""
     if found.verdict is None:
         return []
     subject, findings = contract.subject, []
@@ -99,7 +103,9 @@ def _registry_findings(contract: Contract, found: RegistrySubject, label: str) -
             label, location=where,
             hint="`contractgen register` sets the configured level before registering",
         ))  # fmt: skip
-    result = check_level(contract.schema, found.history, found.level)
+    result = checked
+    if result is None or found.level is not contract.level:
+        result = check_level(contract.schema, found.history, found.level)
     engine = result.is_compatible
     if found.verdict.dialect_note:
         note = found.verdict.dialect_note
@@ -142,12 +148,16 @@ def check_against_registry(
     """`check` against a live registry: `run_check`'s report plus the registry's verdicts."""
     declared = contracts.contracts()
     baseline = RegistryBaseline(client, declared, workers=workers, progress=progress)
-    report = run_check(contracts, baseline, options)
+    checked: dict[str, LevelResult] = {}
+    report = run_check(contracts, baseline, options, results=checked)
     by_subject = {c.subject: c for c in declared}
-    subjects = tuple(
-        _with(r, found, _registry_findings(by_subject[r.subject], found, baseline.label))
-        if (found := baseline.subjects.get(r.subject)) is not None
-        else r
-        for r in report.subjects
-    )
-    return replace(report, subjects=subjects)
+    subjects = []
+    for r in report.subjects:
+        found = baseline.subjects.get(r.subject)
+        if found is None:
+            subjects.append(r)
+            continue
+        result = checked.get(r.subject)
+        extra = _registry_findings(by_subject[r.subject], found, baseline.label, result)
+        subjects.append(_with(r, found, extra))
+    return replace(report, subjects=tuple(subjects))

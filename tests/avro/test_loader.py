@@ -8,7 +8,7 @@ import random
 import pytest
 
 from contractgen.avro.canonical import canonical_string, identity
-from contractgen.avro.loader import SchemaFile, load_schema_files
+from contractgen.avro.loader import ParseMemo, SchemaFile, load_schema_files
 from contractgen.avro.parse import parse_schema
 from contractgen.diagnostics import ContractError
 
@@ -176,3 +176,21 @@ def test_an_enum_default_outside_the_symbols_of_an_enum_from_another_file_is_rep
     with pytest.raises(ContractError) as error:
         load_schema_files(files(status=status, user=user))
     assert [d.code for d in error.value.diagnostics] == ["AVRO004"]
+
+
+def test_a_memo_reuses_unchanged_files_and_gives_the_same_result() -> None:
+    memo = ParseMemo()
+    first = files(money=MONEY, line=LINE, order=ORDER)
+    load_schema_files(first, memo=memo)
+    kept = dict(memo.parsed)
+    scale = {"name": "scale", "type": "int", "default": 0}
+    wider = {**MONEY, "fields": [*MONEY["fields"], scale]}
+    second = files(money=wider, line=LINE, order=ORDER)
+    loaded = load_schema_files(second, memo=memo)
+    fresh = load_schema_files(second)
+    # Only the changed file was parsed again; the others are the very parses of the first load.
+    assert len(memo.parsed) == len(kept) + 1
+    assert all(memo.parsed[key] is parsed for key, parsed in kept.items())
+    assert loaded.types == fresh.types
+    for name in fresh.types:
+        assert identity(loaded.schema_for(name)) == identity(fresh.schema_for(name))

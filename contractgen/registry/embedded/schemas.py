@@ -53,7 +53,7 @@ def _details(error: ContractError) -> str:
 
 
 class SchemaCache:
-    """Lenient parses of stored schemas, by global id."""
+    """Lenient parses of stored schemas, by global id; strict parses of offered ones, by text."""
 
     def __init__(self) -> None:
         self._parsed: dict[int, AvroSchema] = {}
@@ -63,18 +63,25 @@ class SchemaCache:
     def parsed(self, tx: Tx, stored: StoredSchema) -> AvroSchema:
         with self._lock:
             hit = self._parsed.get(stored.id)
+            offered = None if stored.references else self._offered.get(stored.schema)
         if hit is not None:
             return hit
+        # The same text was offered (a check of an unchanged schema): strict parsing only adds
+        # refusals, so its parse is this one; only the label of its locations differs, and no
+        # verdict or message reads those.
+        schema = offered.parsed if offered is not None else self._parse_stored(tx, stored)
+        with self._lock:
+            self._parsed[stored.id] = schema
+        return schema
+
+    def _parse_stored(self, tx: Tx, stored: StoredSchema) -> AvroSchema:
         named = self._referenced_types(tx, stored.references)
         try:
-            schema = parse.parse_schema(
+            return parse.parse_schema(
                 stored.schema, file=f"<schema {stored.id}>", strict=False, named=named
             )
         except ContractError as exc:
             raise invalid_schema(f"stored schema {stored.id}: {_details(exc)}") from exc
-        with self._lock:
-            self._parsed[stored.id] = schema
-        return schema
 
     def candidate(
         self, tx: Tx, text: str, references: tuple[Reference, ...], schema_type: str
