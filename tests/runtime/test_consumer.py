@@ -64,6 +64,9 @@ def test_group_members_split_partitions(
 
     def handler_for(member: int) -> Any:
         def handle(event: ConsumedEvent[Any]) -> None:
+            # handling takes a while, as a real one does: the second member joins the group
+            # (about a second on the mock cluster) before the first has handled everything
+            time.sleep(0.1)
             with lock:
                 handled.append((member, event.payload.order_id, event.partition))
                 # at least once: a member joining late makes the group reassign partitions, and
