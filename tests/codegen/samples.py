@@ -67,12 +67,13 @@ _SAME_LOGICAL_CLASS = {
     "local-timestamp-micros": "naive",
     "decimal": "decimal",
     "uuid": "uuid",
+    "duration": "duration",
 }
 
 
 def _python_class(schema: AvroSchema, t: AvroType) -> str | None:
     """For the branches Python reads as one class (int/long, float/double, time-millis/micros,
-    timestamps, a decimal or uuid on bytes/string and on a fixed): see codegen.unions."""
+    timestamps, a decimal or uuid on bytes/string and on a fixed, durations): see codegen.unions."""
     t = schema.resolve(t)
     if not isinstance(t, Primitive | Fixed):
         return None
