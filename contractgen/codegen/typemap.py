@@ -108,7 +108,9 @@ def _union(avro_type: Union, scope: Scope, depth: int) -> PyType:
     # `["null", Record]` is common enough to get its own inline form
     if len(others) == 1:
         (only,) = others
-        if not only.named:
+        # an array or map whose values are converted may hold tagged unions, which fastavro
+        # cannot match an untagged value against: tagged by the helpers like any branch
+        if not only.named and only.write is None:
             return _optional(only, annotation) if nulls else only
         if only.is_record and nulls:
             return _optional(only, annotation)

@@ -22,8 +22,13 @@ _WIDER = ("long", "double")
 
 
 def _python_class(branch: PyType) -> str:
-    """What a writer can test a value for: the branch's own class, else what fastavro reads."""
-    return branch.annotation if branch.is_record or branch.own_class else branch.runtime_class
+    """What a writer can test a value for: the branch's own class, or the class the generated
+    code converts fastavro's value to (a uuid fixed is bytes on the wire, UUID here), else what
+    fastavro reads. Same test as `_test`."""
+    converted = branch.write is not None and branch.runtime_class in ("bytes", "str")
+    if branch.is_record or branch.own_class or converted:
+        return branch.annotation
+    return branch.runtime_class
 
 
 def written_branches(branches: list[PyType]) -> list[PyType]:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from contractgen.codegen.scalars import logical_type
 from contractgen.ir.model import (
     Array,
     AvroSchema,
@@ -57,16 +58,29 @@ def samples(schema: AvroSchema) -> list[Any]:
 
 
 _SAME_PYTHON_CLASS = {"int": "int", "long": "int", "float": "float", "double": "float"}
+_SAME_LOGICAL_CLASS = {
+    "time-millis": "time",
+    "time-micros": "time",
+    "timestamp-millis": "aware",
+    "timestamp-micros": "aware",
+    "local-timestamp-millis": "naive",
+    "local-timestamp-micros": "naive",
+    "decimal": "decimal",
+    "uuid": "uuid",
+    "duration": "duration",
+}
 
 
 def _python_class(schema: AvroSchema, t: AvroType) -> str | None:
-    """For the branches Python reads as one class (int/long, float/double, time-millis/micros)."""
+    """For the branches Python reads as one class (int/long, float/double, time-millis/micros,
+    timestamps, a decimal or uuid on bytes/string and on a fixed, durations): see codegen.unions."""
     t = schema.resolve(t)
-    if not isinstance(t, Primitive):
+    if not isinstance(t, Primitive | Fixed):
         return None
-    if t.logical_type in ("time-millis", "time-micros"):
-        return "time"
-    return _SAME_PYTHON_CLASS.get(t.type) if t.logical_type is None else None
+    logical = logical_type(t)
+    if logical is not None:
+        return _SAME_LOGICAL_CLASS.get(logical)
+    return _SAME_PYTHON_CLASS.get(t.type) if isinstance(t, Primitive) else None
 
 
 _WIDE = ("long", "double")
@@ -120,18 +134,19 @@ def _datum(schema: AvroSchema, t: AvroType, n: int, depth: int) -> Any:
 
 def _decimal(props: Any) -> Decimal:
     scale = prop(props, "scale")
-    return Decimal(12).scaleb(-(scale if isinstance(scale, int) else 0))
+    digits = 12 if prop(props, "precision") != 1 else 7  # within the precision (at least 1)
+    return Decimal(digits).scaleb(-(scale if isinstance(scale, int) else 0))
 
 
 def _fixed(t: Fixed) -> Any:
-    logical = t.logical_type
+    logical = logical_type(t)  # as Avro reads it: an invalid one is ignored
     if logical == "decimal":
         return _decimal(t.props)
     return bytes(range(t.size))
 
 
 def _primitive(t: Primitive) -> Any:
-    logical = t.logical_type
+    logical = logical_type(t)
     aware = dt.datetime(2024, 2, 29, 13, 14, 15, 123000, tzinfo=dt.UTC)
     by_logical: dict[str | None, Any] = {
         "decimal": _decimal(t.props) if t.type == "bytes" else None,
