@@ -90,6 +90,8 @@ def test_dev_serves_the_contracts_until_sigterm(start_dev: tuple[Path, Path]) ->
             for line in printed.splitlines()
         ), printed
     assert f"bootstrap servers: {variables['KAFKA_BOOTSTRAP_SERVERS']}" in printed
+    # the settings that keep a restarted worker's rejoin short on the mock cluster
+    assert "consumer settings: session.timeout.ms=6000, heartbeat.interval.ms=2000" in printed
 
 
 def test_a_busy_registry_port_exits_3_with_one_line(project: Path) -> None:

@@ -3,7 +3,12 @@ message and a documented exit code; an unexpected error is exit 4 with a way to 
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -215,3 +220,25 @@ def test_a_closed_pipe_is_left_to_click_and_a_file_error_names_the_path(
     monkeypatch.setattr(contractgen.cli.validate, "load_project", unwritable)
     denied = invoke(("validate",), tmp_path, {})
     assert (denied.exit_code, denied.stderr) == (2, "error: Permission denied: generated/x.py\n")
+
+
+def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
+    """Ctrl-C while `check` waits on a registry that never answers: 130, as a shell reports an
+    interrupted command (click alone says "Aborted!" and exits 1, which CI reads as findings)."""
+    _project(tmp_path)
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        env = {**os.environ, "CONTRACTGEN_REGISTRY_URL": url}
+        command = [sys.executable, "-m", "contractgen.cli.main", "check", "--against", "registry"]
+        process = subprocess.Popen(
+            command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        silent.settimeout(60)
+        connection, _ = silent.accept()  # the command is now waiting for the answer
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        connection.close()
+    assert process.returncode == ExitCode.INTERRUPTED == 130
+    assert stderr.decode() == "interrupted\n"

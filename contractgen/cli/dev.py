@@ -22,7 +22,7 @@ import confluent_kafka
 
 from contractgen.cli.exit_codes import ExitCode
 from contractgen.config import find_config, load_config
-from contractgen.dev.mock_cluster import MockKafkaCluster
+from contractgen.dev.mock_cluster import CONSUMER_SETTINGS, MockKafkaCluster
 from contractgen.project import Project, load_project
 from contractgen.registry.connect import open_client
 from contractgen.registry.embedded.server import serve_in_thread
@@ -201,6 +201,10 @@ def dev(
             click.echo(line)
         click.echo(f"bootstrap servers: {cluster.bootstrap_servers}")
         click.echo(f"environment:       . {env_file}")
+        # the mock cluster makes a restarted group member wait session.timeout.ms - 1 s: say
+        # which settings keep that short (librdkafka's default is 45 s)
+        settings = ", ".join(f"{key}={value}" for key, value in CONSUMER_SETTINGS.items())
+        click.echo(f"consumer settings: {settings}  (a restarted worker receives within ~5 s)")
         click.echo("Ctrl-C stops both.", err=True)
         with contextlib.suppress(KeyboardInterrupt):
             while not stop.wait(0.5):

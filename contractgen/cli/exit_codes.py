@@ -15,3 +15,5 @@ class ExitCode(enum.IntEnum):
     """The registry, a broker or a git ref could not be reached, or refused the request."""
     INTERNAL = 4
     """An unexpected error: a bug in contractgen (`--debug` shows the traceback to report)."""
+    INTERRUPTED = 130
+    """Interrupted (Ctrl-C): 128 + SIGINT, as shells report it; nothing half-written is left."""

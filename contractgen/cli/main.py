@@ -39,8 +39,12 @@ class _ContractgenGroup(LazyGroup):
             # A missing ref (a shallow CI clone, say): the message names the git command to run.
             click.echo(f"error: {error}", err=True)
             ctx.exit(ExitCode.INFRASTRUCTURE)
+        except KeyboardInterrupt:
+            # click would print "Aborted!" and exit 1, which a CI step reads as findings
+            click.echo("interrupted", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise  # click's own control flow: usage errors, ctx.exit, Ctrl-C
+            raise  # click's own control flow: usage errors, ctx.exit
         except OSError as error:
             # A path the user named (or the working directory) cannot be read or written. A closed
             # pipe (`contractgen ls | head -1`) is click's to handle quietly.
