@@ -342,9 +342,24 @@ class _Reader:
         references = bool(table.get("references", False))
         return RegistryConfig(url=url, credentials=credentials, references=references)
 
+    def metric_collision(self, metric_names: dict[str, str], topic: str, keys: Keys) -> bool:
+        """Kafka refuses a topic whose name differs from an existing one only in '.' and '_'
+        (both become '_' in its metric names): say so here rather than when the topic is made."""
+        other = metric_names.setdefault(topic.replace(".", "_"), topic)
+        if other == topic:
+            return False
+        self.error(
+            "CFG006",
+            keys,
+            f"topics `{other}` and `{topic}` collide: Kafka refuses to create both, as their "
+            "names differ only in '.' and '_' (one name in Kafka's metrics); rename one",
+        )
+        return True
+
     def topics(self, value: list[Any]) -> tuple[TopicConfig, ...]:
         topics: list[TopicConfig] = []
         seen: set[str] = set()
+        metric_names: dict[str, str] = {}
         for index, item in enumerate(value):
             keys = ("topics", index)
             table = self.table(item, keys, _TOPIC_KEYS)
@@ -355,6 +370,12 @@ class _Reader:
             if name in seen:
                 self.error("CFG006", (*keys, "name"), f"topic `{name}` is declared twice")
             seen.add(name)
+            collided = bool(name) and self.metric_collision(metric_names, name, (*keys, "name"))
+            dlq = table.get("dlq")
+            if dlq is None and name and not collided:
+                dlq = f"{name}-dlq"  # the default dead-letter topic (ir.build)
+            if isinstance(dlq, str):
+                self.metric_collision(metric_names, dlq, (*keys, "dlq"))
             for field_name in ("name", "dlq"):
                 if field_name in table and not _is_topic_name(table[field_name]):
                     self.error(

@@ -393,3 +393,20 @@ def test_lint_rule_names_are_reported_with_ir_problems(tmp_path: Path) -> None:
     with pytest.raises(ContractError) as raised:
         load_project(cwd=tmp_path)
     assert [d.code for d in raised.value.diagnostics] == ["CFG003", "IR001"]
+
+
+def test_topics_kafka_cannot_tell_apart_are_refused(tmp_path: Path) -> None:
+    """Kafka refuses `a_b` beside `a.b` (one name in its metrics): so does the config, at once,
+    for the topics and for their dead-letter topics."""
+    second = TOPIC.replace('"orders"', '"or.ders"')
+    dlq = TOPIC.replace('"orders"', '"payments"') + 'dlq = "or_ders-dlq"\n'
+    load(tmp_path, TOPIC + second.replace('"or.ders"', '"or_ders"') + dlq)  # shares a DLQ: fine
+    clash = dlq.replace('"or_ders-dlq"', '"or.ders-dlq"')
+    assert problems(tmp_path, TOPIC.replace('"orders"', '"or_ders"') + second + clash) == [
+        "contractgen.toml:8:1: CFG006 topics `or_ders` and `or.ders` collide: Kafka refuses "
+        "to create both, as their names differ only in '.' and '_' (one name in Kafka's "
+        "metrics); rename one",
+        "contractgen.toml:16:1: CFG006 topics `or_ders-dlq` and `or.ders-dlq` collide: Kafka "
+        "refuses to create both, as their names differ only in '.' and '_' (one name in "
+        "Kafka's metrics); rename one",
+    ]
