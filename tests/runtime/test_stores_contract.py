@@ -18,6 +18,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from contractgen.runtime.stores import AsyncSqlIdempotencyStore, SqlIdempotencyStore
+
 from .store_servers import PostgresServer, RedisServer, postgres_server, redis_server
 from .stores_backends import (
     Backend,
@@ -243,3 +245,31 @@ def test_consumers_starting_together_create_the_table_once(sql_backend: Backend)
     for _ in range(5):
         table = f"first_use_{uuid4().hex[:12]}"
         assert _first_use_together([sql_backend.store(table=table) for _ in range(6)]) == []
+
+
+async def test_a_sql_store_that_can_connect_goes_on_across_a_database_crash(
+    postgres_srv: PostgresServer,
+) -> None:
+    """Given a function that opens a connection, the SQL stores replace the one a PostgreSQL
+    crash and restart dropped, as Redis clients do; given a connection, they report its error."""
+    backend = PostgresBackend(postgres_srv)
+    with opened(backend):
+        store = SqlIdempotencyStore(backend.connect, claim_ttl=120)
+        async_store = AsyncSqlIdempotencyStore(backend.connect, claim_ttl=120)
+        fixed = backend.store()
+        handled, interrupted, in_async = uuid4(), uuid4(), uuid4()
+        assert store.seen(handled) is False
+        store.mark(handled)
+        assert store.seen(interrupted) is False
+        assert await async_store.seen(in_async) is False
+        assert fixed.seen(uuid4()) is False
+
+        backend.restart()
+
+        assert store.seen(handled) is True
+        store.mark(interrupted)  # its handler finished while the database was restarting
+        assert store.seen(interrupted) is True
+        await async_store.mark(in_async)
+        assert await async_store.seen(in_async) is True
+        with pytest.raises(backend.psycopg.OperationalError):
+            fixed.seen(uuid4())

@@ -9,7 +9,10 @@ or expired; the primary key makes it atomic, so of two consumers racing on one e
 handles it (see `claim` for the waiting side). Expired rows are deleted by `mark`, at most once
 per `purge_interval` seconds.
 
-This module imports no driver: the connection is the caller's.
+This module imports no driver: the connection is the caller's. Given a function that opens one
+instead (``lambda: psycopg.connect(dsn)``), the store opens its own and, when the database drops
+it (a restart, a failover), opens a new one and runs the statement once more: every statement is
+safe to repeat (see `_Sql.run`).
 """
 
 import asyncio
@@ -17,9 +20,9 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from typing import Any, Protocol
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any, Protocol, TypeVar, cast
 from uuid import UUID
 
 from contractgen.runtime.stores.claim import (
@@ -33,6 +36,7 @@ from contractgen.runtime.stores.claim import (
     new_token,
 )
 
+_T = TypeVar("_T")
 _TABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,47}")
 # The statements with qmark placeholders; `_Sql` rewrites them to the driver's paramstyle.
 _CREATE = (
@@ -70,6 +74,20 @@ class Connection(Protocol):
 
     def rollback(self) -> None: ...
 
+    def close(self) -> None: ...
+
+
+ConnectionSource = Connection | Callable[[], Connection]
+"""A connection, or a function that opens one (the store then reconnects by itself)."""
+
+# DB-API 2's classes for "the database's operation failed, e.g. an unexpected disconnect" and
+# "the interface failed" (a closed connection), matched by name as the driver is the caller's
+_CONNECTION_ERRORS = {"OperationalError", "InterfaceError"}
+
+
+def _lost_connection(error: BaseException) -> bool:
+    return any(cls.__name__ in _CONNECTION_ERRORS for cls in type(error).__mro__)
+
 
 def _paramstyle(connection: Connection) -> str:
     """The DB-API module attribute `paramstyle` of the connection's driver."""
@@ -89,13 +107,20 @@ class _Sql:
     """The statements of one table in one driver's placeholder style, and their execution in
     short transactions, one at a time (a DB-API connection is not for concurrent use)."""
 
-    def __init__(self, connection: Connection, table: str, paramstyle: str | None) -> None:
+    def __init__(self, source: ConnectionSource, table: str, paramstyle: str | None) -> None:
         if not _TABLE.fullmatch(table):
             raise ValueError(f"table {table!r} is not a plain SQL identifier")
-        self.style = paramstyle or _paramstyle(connection)
+        # a connection has cursor(), commit(), ...; a function that opens one has not (sqlite3's
+        # connections are callable, so callable() cannot tell them apart)
+        if hasattr(source, "cursor"):
+            self._connect: Callable[[], Connection] | None = None
+            self._connection: Connection = cast(Connection, source)
+        else:
+            self._connect = source
+            self._connection = self._connect()
+        self.style = paramstyle or _paramstyle(self._connection)
         if self.style not in {"qmark", "numeric", "named", "format", "pyformat"}:
             raise ValueError(f"unknown DB-API paramstyle {self.style!r}")
-        self._connection = connection
         self._table = table
         self._lock = threading.Lock()
         self._created = False
@@ -115,36 +140,52 @@ class _Sql:
     def parameters(self, values: tuple[object, ...]) -> object:
         return {f"p{i}": v for i, v in enumerate(values, 1)} if self.style == "named" else values
 
-    @contextmanager
-    def transaction(self) -> Iterator[Cursor]:
+    def run(self, statements: Callable[[Cursor], _T]) -> _T:
+        """`statements` in one transaction. With a function to connect, a lost connection is
+        replaced and the transaction run once more: each of the store's transactions may run
+        twice (a claim whose commit was lost in the disconnect then finds its own claim and
+        waits it out, which delays the event but never handles it twice)."""
         with self._lock:
-            if not self._created:
-                self._create()
-            cursor = self._connection.cursor()
             try:
-                yield cursor
-                self._connection.commit()
-            except BaseException:
-                # a lost connection cannot roll back: its own error says what happened
+                return self._transaction(statements)
+            except Exception as error:
+                if self._connect is None or not _lost_connection(error):
+                    raise
                 with suppress(Exception):
-                    self._connection.rollback()
-                raise
-            finally:
-                with suppress(Exception):
-                    cursor.close()
+                    self._connection.close()
+                self._connection = self._connect()
+                return self._transaction(statements)
 
-    def _create(self) -> None:
+    def _transaction(self, statements: Callable[[Cursor], _T]) -> _T:
+        connection = self._connection
+        if not self._created:
+            self._create(connection)
+        cursor = connection.cursor()
+        try:
+            result = statements(cursor)
+            connection.commit()
+            return result
+        except BaseException:
+            # a lost connection cannot roll back: its own error says what happened
+            with suppress(Exception):
+                connection.rollback()
+            raise
+        finally:
+            with suppress(Exception):
+                cursor.close()
+
+    def _create(self, connection: Connection) -> None:
         # Twice: PostgreSQL can fail one of two concurrent CREATE ... IF NOT EXISTS (a unique
         # violation in its catalog); the retry then finds the table. The error class is the
         # driver's, hence the broad except.
         for attempt in (1, 2):
-            cursor = self._connection.cursor()
+            cursor = connection.cursor()
             try:
                 cursor.execute(self.statement(_CREATE))
                 cursor.execute(self.statement(_INDEX))
-                self._connection.commit()
+                connection.commit()
             except Exception:
-                self._connection.rollback()
+                connection.rollback()
                 if attempt == 2:
                     raise
             else:
@@ -163,7 +204,7 @@ class _SqlStore:
 
     def __init__(
         self,
-        connection: Connection,
+        connection: ConnectionSource,
         *,
         table: str = "contractgen_idempotency",
         ttl: float = DEFAULT_TTL,
@@ -184,7 +225,8 @@ class _SqlStore:
 
     def _try_claim(self, event_id: UUID) -> ClaimState:
         now, bind = _now_ms(), self._sql.parameters
-        with self._sql.transaction() as cursor:
+
+        def claim(cursor: Cursor) -> ClaimState:
             cursor.execute(
                 self._claim_sql, bind((str(event_id), self._token, now + self._claim_ms, now))
             )
@@ -192,19 +234,24 @@ class _SqlStore:
                 return ClaimState.CLAIMED
             cursor.execute(self._holder_sql, bind((str(event_id), now)))
             row = cursor.fetchone()
-        return ClaimState.DONE if row is not None and row[0] == DONE else ClaimState.BUSY
+            return ClaimState.DONE if row is not None and row[0] == DONE else ClaimState.BUSY
+
+        return self._sql.run(claim)
 
     def _mark_done(self, event_id: UUID) -> None:
         now, bind = _now_ms(), self._sql.parameters
-        with self._sql.transaction() as cursor:
+
+        def mark(cursor: Cursor) -> None:
             cursor.execute(self._upsert_sql, bind((str(event_id), DONE, now + self._ttl_ms)))
             if now - self._purged_at >= self._purge_ms:
                 cursor.execute(self._purge_sql, bind((now,)))
                 self._purged_at = now
 
+        self._sql.run(mark)
+
     def _drop_claim(self, event_id: UUID) -> None:
-        with self._sql.transaction() as cursor:
-            cursor.execute(self._release_sql, self._sql.parameters((str(event_id), self._token)))
+        parameters = self._sql.parameters((str(event_id), self._token))
+        self._sql.run(lambda cursor: cursor.execute(self._release_sql, parameters))
 
 
 class SqlIdempotencyStore(_SqlStore):
@@ -214,7 +261,8 @@ class SqlIdempotencyStore(_SqlStore):
     `mark` turns the claim into a done row kept `ttl` seconds, `release` drops the claim of an
     event whose handler failed, so that a retry needn't wait for it to expire. Each call is one
     short transaction, committed on the given connection (give the store a connection of its
-    own). The placeholder style is the driver module's `paramstyle` unless given.
+    own), or on one the store opens with the given function and opens again when the database
+    drops it. The placeholder style is the driver module's `paramstyle` unless given.
     """
 
     def seen(self, event_id: UUID) -> bool:
