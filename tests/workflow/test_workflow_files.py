@@ -85,6 +85,8 @@ def test_registry_steps_run_only_when_the_secret_is_set(source: str, workflow: A
     """Without the secret (a new repository, a fork's pull request) the URL would be empty, which
     contractgen refuses (CFG005): the registry steps are skipped with a notice instead."""
     for name, job in workflow["jobs"].items():
+        if name == "catalog":
+            continue  # needs no registry (test below)
         steps = job["steps"]
         registry_steps = [s for s in steps if "SCHEMA_REGISTRY" in str(s.get("env", ""))]
         assert registry_steps, f"{source} {name}: no registry step"
@@ -118,3 +120,21 @@ def test_registry_steps_run_only_when_the_secret_is_set(source: str, workflow: A
             for key in ("URL", "USER", "PASSWORD")
         },
     }
+
+
+@pytest.mark.parametrize(("source", "workflow"), list(_contracts_workflows()))
+def test_the_catalog_is_published_for_pull_requests_and_for_main(
+    source: str, workflow: Any
+) -> None:
+    """A pull request's catalog shows the change; main's is the one to browse (registry or not)."""
+    uploads = {
+        name: [s["with"]["name"] for s in job["steps"] if "upload-artifact" in s.get("uses", "")]
+        for name, job in workflow["jobs"].items()
+    }
+    assert uploads["check"] == ["event-catalog"]
+    catalog = workflow["jobs"]["catalog"]
+    assert catalog["if"] == "github.event_name == 'push'" and uploads["catalog"] == [
+        "event-catalog-main"
+    ]
+    assert not any("if" in step for step in catalog["steps"])
+    assert "contractgen docs --output catalog" in str(catalog["steps"])
