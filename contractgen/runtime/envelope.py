@@ -99,15 +99,17 @@ def envelope_from_avro(
             "regenerate the code from the current contracts",
             reason=Reason.NOT_AN_EVENT,
         )
-    return filled_envelope(
-        event_id=_uuid(datum["event_id"]),
-        event_type=datum["event_type"],
-        occurred_at=_EPOCH + timedelta(0, 0, 0, datum["occurred_at"]),  # ms, positional
-        producer=datum["producer"],
-        correlation_id=datum["correlation_id"],
-        trace_id=datum["trace_id"],
-        payload=event_class.from_avro(fields),
-    )
+    payload = event_class.from_avro(fields)
+    # filled_envelope(...) inlined: this runs for every consumed message
+    envelope: Envelope[Any] = _new(Envelope)
+    _set_event_id(envelope, _uuid(datum["event_id"]))
+    _set_event_type(envelope, datum["event_type"])
+    _set_occurred_at(envelope, _EPOCH + timedelta(0, 0, 0, datum["occurred_at"]))  # ms
+    _set_producer(envelope, datum["producer"])
+    _set_correlation_id(envelope, datum["correlation_id"])
+    _set_trace_id(envelope, datum["trace_id"])
+    _set_payload(envelope, payload)
+    return envelope
 
 
 def filled_envelope(
