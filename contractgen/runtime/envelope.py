@@ -12,10 +12,10 @@ run on every produce and consume, and are written for speed (see bench/bench_ser
   through object.__setattr__ for every field, which is 2.5x slower and gives the same object.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from os import urandom
+from os import register_at_fork, urandom
 from typing import Any, Generic
 from uuid import UUID, SafeUUID
 
@@ -134,10 +134,40 @@ def filled_envelope(
     return envelope
 
 
+class _RandomIds:
+    """uuid4's numbers: 128 bits from os.urandom with the version and variant set, made 256 at
+    a time: a system call per id was most of `random_uuid`. Each number is handed out once,
+    even across threads (a list iterator's next() runs whole under the GIL), and a forked child
+    drops the parent's unused ones, or both processes would give out the same ids."""
+
+    def __init__(self) -> None:
+        self._numbers: Iterator[int] = iter(())
+        register_at_fork(after_in_child=self.drop)
+
+    def drop(self) -> None:
+        self._numbers = iter(())
+
+    def take(self) -> int:
+        while True:
+            try:
+                return next(self._numbers)
+            except StopIteration:
+                block = urandom(16 * 256)
+                self._numbers = iter(
+                    [
+                        int.from_bytes(block[n : n + 16]) & _VERSION_MASK | _VERSION_4
+                        for n in range(0, len(block), 16)
+                    ]
+                )
+
+
+_random_ids = _RandomIds()
+
+
 def random_uuid() -> UUID:
-    """`uuid4()`, the same bits from os.urandom, without UUID.__init__'s argument handling."""
+    """`uuid4()`, the same kind of random bits, without UUID.__init__'s argument handling."""
     value = _new(UUID)
-    _set_uuid_int(value, int.from_bytes(urandom(16)) & _VERSION_MASK | _VERSION_4)
+    _set_uuid_int(value, _random_ids.take())
     _set_uuid_is_safe(value, _UNKNOWN_SAFETY)
     return value
 
