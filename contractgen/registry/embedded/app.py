@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hmac
 import json
 from collections.abc import Callable
@@ -133,7 +134,11 @@ def _raw_segments(scope: Scope) -> list[str]:
 
     Starlette matches on the decoded path, where a subject `a/b` (sent as `a%2Fb`, as
     Confluent's clients do) would look like two segments. A trailing slash is ignored.
+    Kept in the scope: every route tried in turn asks for them.
     """
+    known: list[str] | None = scope.get(_SEGMENTS)
+    if known is not None:
+        return known
     raw: bytes | None = scope.get("raw_path")
     if raw is None:
         segments = str(scope["path"]).split("/")
@@ -144,16 +149,24 @@ def _raw_segments(scope: Scope) -> list[str]:
         segments = [unquote_to_bytes(s).decode("utf-8", "replace") for s in raw.split(b"/")]
     if len(segments) > 2 and segments[-1] == "":
         segments.pop()
+    scope[_SEGMENTS] = segments
     return segments
+
+
+_SEGMENTS = "contractgen.raw_segments"
 
 
 class RawPathRoute(Route):
     """A route matched segment by segment on the raw path, so `%2F` stays inside a parameter."""
 
+    @functools.cached_property
+    def segments(self) -> list[str]:
+        return self.path.split("/")
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http":
             return Match.NONE, {}
-        pattern = self.path.split("/")
+        pattern = self.segments
         segments = _raw_segments(scope)
         if len(segments) != len(pattern):
             return Match.NONE, {}
