@@ -2,8 +2,9 @@
 writes.
 
 Encoding the payload was most of a `send`: fastavro dispatches on the schema for every value and
-converts decimals and timestamps in its generic path. `parts_writer` turns a record schema into
-nested closures once, so each message only runs the writes its schema needs. Logical types are
+converts decimals and timestamps in its generic path. `parts_writer` turns a schema into
+writers once (a compiled function per record, primitives inline; closures for the rest), so
+each message only runs the writes its schema needs. Logical types are
 converted by fastavro's own functions (`LOGICAL_WRITERS`), so the values written are fastavro's.
 Schemas using what this module does not handle (unions other than null + one type, fixed,
 recursive records, unknown types) get None, and the caller keeps using fastavro.
