@@ -10,8 +10,11 @@ then send, for a few seconds each, interleaved:
   and what `check --against registry` does per subject); goal: at least 2,000/s;
 - `GET /schemas/ids/{id}`: the cheapest request, the baseline (HTTP and framework cost alone).
 
-Reported: requests per second of wall time (medians of rounds), and per CPU second of the
-server process (from /proc), which holds better on a shared machine.
+Reported (medians of rounds): requests per second of wall time; the server process's CPU per
+request (from /proc) and the requests it answers per CPU second, which hold better on a shared
+machine; and the load generator's own CPU per request (this process): when the server's and the
+client's CPU together fill the cores ("cores" column), the wall rate is bounded by the machine,
+not the server.
 
     .venv/bin/python bench/bench_registry_load.py [--seconds 3] [--rounds 3] [--clients 16]
 """
@@ -73,8 +76,8 @@ def server_cpu(pid: int) -> float:
 
 def load(
     url: str, pid: int, requests: list[bytes], clients: int, seconds: float
-) -> tuple[float, float]:
-    """(requests per second, requests per server CPU second) of one timed run."""
+) -> tuple[float, float, float]:
+    """(requests per wall second, server CPU µs per request, client CPU µs per request)."""
     address = httpx.URL(url)
     host, port = address.host, address.port or 80
 
@@ -85,10 +88,12 @@ def load(
         )
         return sum(counts)
 
-    cpu_before, start = server_cpu(pid), time.perf_counter()
+    cpu_before, client_before = server_cpu(pid), time.process_time()
+    start = time.perf_counter()
     count = asyncio.run(run())
     wall, cpu = time.perf_counter() - start, server_cpu(pid) - cpu_before
-    return count / wall, count / cpu
+    client = time.process_time() - client_before
+    return count / wall, cpu / count * 1e6, client / count * 1e6
 
 
 def announced(log: Path, server: subprocess.Popen[bytes]) -> str:
@@ -131,7 +136,7 @@ def main() -> None:
                 ],
             }
             load(url, server.pid, kinds["POST /subjects/{s} (look-up)"], options.clients, 1.0)
-            rates: dict[str, list[tuple[float, float]]] = {kind: [] for kind in kinds}
+            rates: dict[str, list[tuple[float, float, float]]] = {kind: [] for kind in kinds}
             for _ in range(options.rounds):
                 for kind, requests in kinds.items():
                     rates[kind].append(
@@ -141,10 +146,23 @@ def main() -> None:
             server.terminate()
             server.wait()
     print(f"{options.clients} keep-alive clients, {SUBJECTS} subjects, medians of {options.rounds}")
+    print(
+        f"  {'':<34} {'wall':>9} {'server CPU':>13} {'per CPU s':>10}"
+        f" {'client CPU':>13} {'cores':>6}"
+    )
     for kind, samples in rates.items():
         wall = statistics.median(s[0] for s in samples)
-        per_cpu = statistics.median(s[1] for s in samples)
-        print(f"  {kind:<34} {wall:8.0f}/s   {per_cpu:8.0f} per server CPU second")
+        server = statistics.median(s[1] for s in samples)
+        client = statistics.median(s[2] for s in samples)
+        cores = wall * (server + client) / 1e6
+        print(
+            f"  {kind:<34} {wall:7.0f}/s {server:10.0f} µs {1e6 / server:10.0f}"
+            f" {client:10.0f} µs {cores:6.2f}"
+        )
+    print(
+        f"  cores: CPU of server and client together per wall second ({os.cpu_count()} here);"
+        " near the machine's count, the machine limits the wall rate, not the server"
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from contractgen.runtime.dead_letter import (
     FailedMessage,
     dead_letter_write_error,
 )
-from contractgen.runtime.errors import Reason
+from contractgen.runtime.errors import DeserializationError, FramingError, Reason
 from contractgen.runtime.headers import received_headers
 from contractgen.runtime.idempotency import IdempotencyStore, release
 from contractgen.runtime.model import P
@@ -139,7 +139,7 @@ class Consumer(PipelineSettings[P]):
                     break
                 continue
             last_activity = monotonic()
-            handled: list[RawMessage] = []
+            handled: list[confluent_kafka.Message] = []
             done = 0
             try:
                 for msg in batch:
@@ -147,9 +147,8 @@ class Consumer(PipelineSettings[P]):
                         break
                     error = msg.error()
                     if error is None:
-                        raw = raw_message(msg)
-                        self._process(raw, handler)
-                        handled.append(raw)
+                        self._process(msg, handler)
+                        handled.append(msg)
                         seen += 1
                         self._running = self._running and seen != max_messages
                     elif error.fatal():
@@ -166,12 +165,31 @@ class Consumer(PipelineSettings[P]):
         """Finish the current message, commit, and return from `run`."""
         self._running = False
 
-    def _process(self, raw: RawMessage, handler: Callable[[ConsumedEvent[P]], object]) -> None:
+    def _process(
+        self, msg: confluent_kafka.Message, handler: Callable[[ConsumedEvent[P]], object]
+    ) -> None:
         pipeline, store = self._pipeline, self._store
-        event = pipeline.decode(raw)
-        if isinstance(event, FailedMessage):
-            self._dead_letter(event)
-            pipeline.dead_lettered(event)
+        topic, partition, offset = msg.topic(), msg.partition(), msg.offset()
+        assert topic is not None and partition is not None and offset is not None  # fetched
+        headers = msg.headers()
+        received = [] if headers is None else received_headers(headers)
+        ts_type, ts = msg.timestamp()
+        timestamp = None if ts_type == _NO_TIMESTAMP else ts
+        # a RawMessage only for a message that fails (raw_message): most never need one
+        try:
+            event = pipeline.event(
+                topic=topic,
+                partition=partition,
+                offset=offset,
+                key=msg.key(),
+                value=msg.value(),
+                headers=received,
+                timestamp=timestamp,
+            )
+        except (FramingError, DeserializationError) as exc:
+            failed = pipeline.undecodable(raw_message(msg), exc)
+            self._dead_letter(failed)
+            pipeline.dead_lettered(failed)
             return
         event_id = event.envelope.event_id
         if store is not None and store.seen(event_id):
@@ -182,7 +200,7 @@ class Consumer(PipelineSettings[P]):
         except Exception as exc:
             if store is not None:  # before dead-lettering, which may raise (no DLQ, limit)
                 release(store, event_id)
-            failed = raw.failed(exc, event.schema_id, Reason.HANDLER, event_id)
+            failed = raw_message(msg).failed(exc, event.schema_id, Reason.HANDLER, event_id)
             self._dead_letter(failed)
             pipeline.dead_lettered(failed)
         else:
@@ -212,10 +230,14 @@ class Consumer(PipelineSettings[P]):
             reason = errors[0] if errors else f"no acknowledgement within {policy.timeout}s"
             raise dead_letter_write_error(failed, topic, reason) from failed.error
 
-    def _commit(self, handled: Sequence[RawMessage]) -> bool:
+    def _commit(self, handled: Sequence[confluent_kafka.Message]) -> bool:
         """Commit the handled messages' offsets; False when the group had already reassigned
         their partitions (the messages are redelivered; an idempotency store skips them)."""
-        offsets = {(m.topic, m.partition): m.offset + 1 for m in handled}
+        offsets: dict[tuple[str, int], int] = {}
+        for m in handled:
+            topic, partition, offset = m.topic(), m.partition(), m.offset()
+            assert topic is not None and partition is not None and offset is not None  # fetched
+            offsets[topic, partition] = offset + 1
         if not offsets:
             return True
         started = perf_counter()

@@ -12,10 +12,10 @@ run on every produce and consume, and are written for speed (see bench/bench_ser
   through object.__setattr__ for every field, which is 2.5x slower and gives the same object.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from os import urandom
+from os import register_at_fork, urandom
 from typing import Any, Generic
 from uuid import UUID, SafeUUID
 
@@ -99,15 +99,17 @@ def envelope_from_avro(
             "regenerate the code from the current contracts",
             reason=Reason.NOT_AN_EVENT,
         )
-    return filled_envelope(
-        event_id=_uuid(datum["event_id"]),
-        event_type=datum["event_type"],
-        occurred_at=_EPOCH + timedelta(0, 0, 0, datum["occurred_at"]),  # ms, positional
-        producer=datum["producer"],
-        correlation_id=datum["correlation_id"],
-        trace_id=datum["trace_id"],
-        payload=event_class.from_avro(fields),
-    )
+    payload = event_class.from_avro(fields)
+    # filled_envelope(...) inlined: this runs for every consumed message
+    envelope: Envelope[Any] = _new(Envelope)
+    _set_event_id(envelope, _uuid(datum["event_id"]))
+    _set_event_type(envelope, datum["event_type"])
+    _set_occurred_at(envelope, _EPOCH + timedelta(0, 0, 0, datum["occurred_at"]))  # ms
+    _set_producer(envelope, datum["producer"])
+    _set_correlation_id(envelope, datum["correlation_id"])
+    _set_trace_id(envelope, datum["trace_id"])
+    _set_payload(envelope, payload)
+    return envelope
 
 
 def filled_envelope(
@@ -132,10 +134,40 @@ def filled_envelope(
     return envelope
 
 
+class _RandomIds:
+    """uuid4's numbers: 128 bits from os.urandom with the version and variant set, made 256 at
+    a time: a system call per id was most of `random_uuid`. Each number is handed out once,
+    even across threads (a list iterator's next() runs whole under the GIL), and a forked child
+    drops the parent's unused ones, or both processes would give out the same ids."""
+
+    def __init__(self) -> None:
+        self._numbers: Iterator[int] = iter(())
+        register_at_fork(after_in_child=self.drop)
+
+    def drop(self) -> None:
+        self._numbers = iter(())
+
+    def take(self) -> int:
+        while True:
+            try:
+                return next(self._numbers)
+            except StopIteration:
+                block = urandom(16 * 256)
+                self._numbers = iter(
+                    [
+                        int.from_bytes(block[n : n + 16]) & _VERSION_MASK | _VERSION_4
+                        for n in range(0, len(block), 16)
+                    ]
+                )
+
+
+_random_ids = _RandomIds()
+
+
 def random_uuid() -> UUID:
-    """`uuid4()`, the same bits from os.urandom, without UUID.__init__'s argument handling."""
+    """`uuid4()`, the same kind of random bits, without UUID.__init__'s argument handling."""
     value = _new(UUID)
-    _set_uuid_int(value, int.from_bytes(urandom(16)) & _VERSION_MASK | _VERSION_4)
+    _set_uuid_int(value, _random_ids.take())
     _set_uuid_is_safe(value, _UNKNOWN_SAFETY)
     return value
 

@@ -168,27 +168,53 @@ class Pipeline(Generic[P]):
 
     def decode(self, raw: RawMessage) -> ConsumedEvent[P] | FailedMessage:
         """The event, or the failure to route to the DLQ when the bytes can't be read."""
-        value = raw.value or b""
         try:
-            schema_id, envelope = self.serde.deserialize_value(value)
-            key = self.serde.deserialize_key(raw.key)
+            return self.event(
+                topic=raw.topic,
+                partition=raw.partition,
+                offset=raw.offset,
+                key=raw.key,
+                value=raw.value,
+                headers=raw.headers,
+                timestamp=raw.timestamp,
+            )
         except (FramingError, DeserializationError) as exc:
-            reason = exc.reason if isinstance(exc, DeserializationError) else Reason.NOT_FRAMED
-            self.stats.decode_failures += 1
-            if self.metrics is not None:
-                self.metrics.count(m.DECODE_FAILURES, 1, self._with_reason(reason))
-            return raw.failed(exc, peek_schema_id(value), reason)
+            return self.undecodable(raw, exc)
+
+    def event(
+        self,
+        *,
+        topic: str,
+        partition: int,
+        offset: int,
+        key: bytes | None,
+        value: bytes | None,
+        headers: list[tuple[str, bytes]],
+        timestamp: int | None,
+    ) -> ConsumedEvent[P]:
+        """The event of a record given field by field (no RawMessage is built for a message
+        that decodes); raises FramingError or DeserializationError, see `undecodable`."""
+        serde = self.serde
+        schema_id, envelope = serde.deserialize_value(value or b"")
         # ConsumedEvent(...) without the frozen __init__ (2x the cost): its slots in order
         event: ConsumedEvent[P] = _new(ConsumedEvent)
         _set_envelope(event, envelope)
-        _set_key(event, key)
-        _set_topic(event, raw.topic)
-        _set_partition(event, raw.partition)
-        _set_offset(event, raw.offset)
-        _set_timestamp(event, raw.timestamp)
-        _set_headers(event, raw.headers)
+        _set_key(event, serde.deserialize_key(key))
+        _set_topic(event, topic)
+        _set_partition(event, partition)
+        _set_offset(event, offset)
+        _set_timestamp(event, timestamp)
+        _set_headers(event, headers)
         _set_schema_id(event, schema_id)
         return event
+
+    def undecodable(self, raw: RawMessage, error: Exception) -> FailedMessage:
+        """Count a message `event` could not read; the failure to route to the DLQ."""
+        reason = error.reason if isinstance(error, DeserializationError) else Reason.NOT_FRAMED
+        self.stats.decode_failures += 1
+        if self.metrics is not None:
+            self.metrics.count(m.DECODE_FAILURES, 1, self._with_reason(reason))
+        return raw.failed(error, peek_schema_id(raw.value or b""), reason)
 
     def needs_registry(self, raw: RawMessage) -> bool:
         """True when decoding `raw` asks the registry for a writer schema (a blocking call)."""

@@ -7,6 +7,7 @@ REST API are the reference: 415, 406 and 422/42202, 404/40403; never a 500.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -120,3 +121,26 @@ def test_credentials_in_the_config_url_are_refused(tmp_path: Path) -> None:
         assert "`registry.url` holds credentials" in result.stderr
         assert "CONTRACTGEN_REGISTRY_USER" in result.stderr
         assert "hunter2-pw" not in result.output
+
+
+def test_reads_and_known_lookups_answer_while_a_writer_holds_the_store(tmp_path: Path) -> None:
+    """Reads and look-ups of a schema seen before run on the event loop (no thread hand-off):
+    that is only sound because a WAL reader never waits for a writer. Another process holding
+    the write lock (here: a second connection in a transaction) must not stall them."""
+    with (
+        serve_in_thread(tmp_path / "r.db") as url,
+        httpx.Client(base_url=url, timeout=5) as http,
+    ):
+        assert http.post("/subjects/s/versions", json={"schema": SCHEMA}).status_code == 200
+        assert http.post("/subjects/s", json={"schema": SCHEMA}).status_code == 200  # memo
+        writer = sqlite3.connect(tmp_path / "r.db", isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")
+            writer.execute("INSERT INTO settings VALUES ('held', 'mode', 'READONLY')")
+            assert http.get("/schemas/ids/1").json()["schema"] == SCHEMA
+            found = http.post("/subjects/s", json={"schema": SCHEMA}).json()
+            assert (found["subject"], found["version"], found["id"]) == ("s", 1, 1)
+            assert http.get("/subjects").json() == ["s"]
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()

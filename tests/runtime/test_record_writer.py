@@ -214,3 +214,30 @@ def test_a_naive_timestamp_is_fastavros_local_time() -> None:
     assert encode is not None
     for datum in ({"at": datetime(2026, 3, 1, 12, 0, 0, 1500)}, {"at": 1234}):
         assert encode(datum) == fastavro_bytes(schema, datum)
+
+
+def test_inline_fields_take_what_fastavro_takes() -> None:
+    """The compiled record's inline primitives: ints in float fields (fastavro's float()),
+    missing fields written from their defaults, long boundaries, and long strings."""
+    schema = {
+        "type": "record",
+        "name": "Inline",
+        "fields": [
+            {"name": "f", "type": "float"},
+            {"name": "d", "type": "double"},
+            {"name": "maybe_d", "type": ["null", "double"]},
+            {"name": "n", "type": "long", "default": -65},
+            {"name": "s", "type": "string", "default": "x" * 70},
+            {"name": "b", "type": ["bytes", "null"]},
+        ],
+    }
+    encode = record_writer(schema, None, {})
+    assert encode is not None
+    for datum in (
+        {"f": 3, "d": True, "maybe_d": 7, "b": b""},
+        {"f": 1.5, "d": -2, "maybe_d": None, "n": 2**63 - 1, "s": "é" * 40, "b": None},
+        {"f": 0, "d": 0, "maybe_d": 0.25, "n": -(2**63), "b": b"z" * 100},
+    ):
+        assert encode(datum) == fastavro_bytes(schema, datum)
+    with pytest.raises(OverflowError):
+        encode({"f": 0, "d": 0, "maybe_d": None, "n": 2**63, "b": None})

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hmac
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -75,7 +77,30 @@ async def _read_body(request: Request, limit: int) -> bytes | Response:
     return raw
 
 
-def _endpoint(handler: routes.Handler, registry: Registry, max_body: int) -> Any:
+Inline = Callable[[Registry, routes.Call], bool]
+"""Whether a request may run on the event loop instead of the thread pool (see `_ROUTES`)."""
+
+
+def _read(registry: Registry, call: routes.Call) -> bool:
+    # One short SQLite read snapshot: in WAL mode a reader never waits for a writer.
+    return True
+
+
+def _known_schema(registry: Registry, call: routes.Call) -> bool:
+    # A look-up of a schema text parsed before (the usual one: clients repeat theirs) is a memo
+    # hit and a read; a new text is parsed first, which may take long: the thread pool's work.
+    body = call.body if isinstance(call.body, dict) else {}
+    text = body.get("schema")
+    return (
+        isinstance(text, str)
+        and not body.get("references")
+        and registry.cache.has_candidate(text, ())
+    )
+
+
+def _endpoint(
+    handler: routes.Handler, inline: Inline | None, registry: Registry, max_body: int
+) -> Any:
     async def endpoint(request: Request) -> Response:
         if (refused := _refusal(request)) is not None:
             return refused
@@ -92,6 +117,9 @@ def _endpoint(handler: routes.Handler, registry: Registry, max_body: int) -> Any
                 return _error(400, 400, "Unrecognized JSON in the request body")
         call = routes.Call(dict(request.path_params), dict(request.query_params), body)
         try:
+            # The thread pool's hand-off costs more than a read: reads stay on the event loop.
+            if inline is not None and inline(registry, call):
+                return _json(handler(registry, call))
             return _json(await run_in_threadpool(handler, registry, call))
         except RegistryError as exc:
             return _error(exc.status, exc.error_code, exc.message)
@@ -106,7 +134,11 @@ def _raw_segments(scope: Scope) -> list[str]:
 
     Starlette matches on the decoded path, where a subject `a/b` (sent as `a%2Fb`, as
     Confluent's clients do) would look like two segments. A trailing slash is ignored.
+    Kept in the scope: every route tried in turn asks for them.
     """
+    known: list[str] | None = scope.get(_SEGMENTS)
+    if known is not None:
+        return known
     raw: bytes | None = scope.get("raw_path")
     if raw is None:
         segments = str(scope["path"]).split("/")
@@ -117,16 +149,24 @@ def _raw_segments(scope: Scope) -> list[str]:
         segments = [unquote_to_bytes(s).decode("utf-8", "replace") for s in raw.split(b"/")]
     if len(segments) > 2 and segments[-1] == "":
         segments.pop()
+    scope[_SEGMENTS] = segments
     return segments
+
+
+_SEGMENTS = "contractgen.raw_segments"
 
 
 class RawPathRoute(Route):
     """A route matched segment by segment on the raw path, so `%2F` stays inside a parameter."""
 
+    @functools.cached_property
+    def segments(self) -> list[str]:
+        return self.path.split("/")
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if scope["type"] != "http":
             return Match.NONE, {}
-        pattern = self.path.split("/")
+        pattern = self.segments
         segments = _raw_segments(scope)
         if len(segments) != len(pattern):
             return Match.NONE, {}
@@ -144,35 +184,40 @@ class RawPathRoute(Route):
         return Match.FULL, child
 
 
-_ROUTES: list[tuple[str, routes.Handler, str]] = [
-    ("/subjects", routes.list_subjects, "GET"),
-    ("/subjects/{subject}", routes.lookup, "POST"),
-    ("/subjects/{subject}", routes.delete_subject, "DELETE"),
-    ("/subjects/{subject}/versions", routes.list_versions, "GET"),
-    ("/subjects/{subject}/versions", routes.register, "POST"),
-    ("/subjects/{subject}/versions/{version}", routes.get_version, "GET"),
-    ("/subjects/{subject}/versions/{version}", routes.delete_version, "DELETE"),
-    ("/subjects/{subject}/versions/{version}/schema", routes.get_version_schema, "GET"),
-    ("/subjects/{subject}/versions/{version}/referencedby", routes.referenced_by, "GET"),
-    ("/schemas/ids/{id}", routes.get_schema, "GET"),
-    ("/schemas/ids/{id}/schema", routes.get_schema_text, "GET"),
-    ("/schemas/ids/{id}/subjects", routes.schema_subjects, "GET"),
-    ("/schemas/ids/{id}/versions", routes.schema_versions, "GET"),
-    ("/schemas/types", routes.schema_types, "GET"),
-    ("/config", routes.get_config, "GET"),
-    ("/config", routes.put_config, "PUT"),
-    ("/config", routes.delete_config, "DELETE"),
-    ("/config/{subject}", routes.get_config, "GET"),
-    ("/config/{subject}", routes.put_config, "PUT"),
-    ("/config/{subject}", routes.delete_config, "DELETE"),
-    ("/mode", routes.get_mode, "GET"),
-    ("/mode", routes.put_mode, "PUT"),
-    ("/mode", routes.delete_mode, "DELETE"),
-    ("/mode/{subject}", routes.get_mode, "GET"),
-    ("/mode/{subject}", routes.put_mode, "PUT"),
-    ("/mode/{subject}", routes.delete_mode, "DELETE"),
-    ("/compatibility/subjects/{subject}/versions", routes.check_compatibility, "POST"),
-    ("/compatibility/subjects/{subject}/versions/{version}", routes.check_compatibility, "POST"),
+_ROUTES: list[tuple[str, routes.Handler, str, Inline | None]] = [
+    ("/subjects", routes.list_subjects, "GET", _read),
+    ("/subjects/{subject}", routes.lookup, "POST", _known_schema),
+    ("/subjects/{subject}", routes.delete_subject, "DELETE", None),
+    ("/subjects/{subject}/versions", routes.list_versions, "GET", _read),
+    ("/subjects/{subject}/versions", routes.register, "POST", None),
+    ("/subjects/{subject}/versions/{version}", routes.get_version, "GET", _read),
+    ("/subjects/{subject}/versions/{version}", routes.delete_version, "DELETE", None),
+    ("/subjects/{subject}/versions/{version}/schema", routes.get_version_schema, "GET", _read),
+    ("/subjects/{subject}/versions/{version}/referencedby", routes.referenced_by, "GET", _read),
+    ("/schemas/ids/{id}", routes.get_schema, "GET", _read),
+    ("/schemas/ids/{id}/schema", routes.get_schema_text, "GET", _read),
+    ("/schemas/ids/{id}/subjects", routes.schema_subjects, "GET", _read),
+    ("/schemas/ids/{id}/versions", routes.schema_versions, "GET", _read),
+    ("/schemas/types", routes.schema_types, "GET", _read),
+    ("/config", routes.get_config, "GET", _read),
+    ("/config", routes.put_config, "PUT", None),
+    ("/config", routes.delete_config, "DELETE", None),
+    ("/config/{subject}", routes.get_config, "GET", _read),
+    ("/config/{subject}", routes.put_config, "PUT", None),
+    ("/config/{subject}", routes.delete_config, "DELETE", None),
+    ("/mode", routes.get_mode, "GET", _read),
+    ("/mode", routes.put_mode, "PUT", None),
+    ("/mode", routes.delete_mode, "DELETE", None),
+    ("/mode/{subject}", routes.get_mode, "GET", _read),
+    ("/mode/{subject}", routes.put_mode, "PUT", None),
+    ("/mode/{subject}", routes.delete_mode, "DELETE", None),
+    ("/compatibility/subjects/{subject}/versions", routes.check_compatibility, "POST", None),
+    (
+        "/compatibility/subjects/{subject}/versions/{version}",
+        routes.check_compatibility,
+        "POST",
+        None,
+    ),
 ]
 
 
@@ -228,8 +273,8 @@ def create_app(
     request bodies over `max_body` bytes are refused (413)."""
     middleware = [] if credentials is None else [Middleware(BasicAuth, credentials=credentials)]
     app_routes = [
-        RawPathRoute(path, _endpoint(handler, registry, max_body), methods=[method])
-        for path, handler, method in _ROUTES
+        RawPathRoute(path, _endpoint(handler, inline, registry, max_body), methods=[method])
+        for path, handler, method, inline in _ROUTES
     ]
     app_routes.append(RawPathRoute("/", _root, methods=["GET"]))
     return Starlette(

@@ -1,7 +1,8 @@
 """The Confluent REST resources, one small handler each, over the embedded `Registry`.
 
 Handlers are plain functions of (registry, request parts) returning JSON-able data; `app.py`
-runs them in a thread pool (SQLite and the compatibility check block) and renders errors.
+runs reads on the event loop and the rest in a thread pool (writes wait for SQLite's write lock,
+parses and compatibility checks take long), and renders errors.
 """
 
 from __future__ import annotations

@@ -83,6 +83,11 @@ class SchemaCache:
         except ContractError as exc:
             raise invalid_schema(f"stored schema {stored.id}: {_details(exc)}") from exc
 
+    def has_candidate(self, text: str, references: tuple[Reference, ...]) -> bool:
+        """Whether `candidate` would answer from the memo, without parsing."""
+        with self._lock:
+            return not references and text in self._offered
+
     def candidate(
         self, tx: Tx, text: str, references: tuple[Reference, ...], schema_type: str
     ) -> Candidate:
