@@ -16,7 +16,6 @@ from urllib.parse import quote
 LINE_LENGTH = 100
 
 
-_ESCAPE = re.compile(r"\\(.)")
 _ASTRAL = re.compile("([\U00010000-\U0010ffff])")
 
 
@@ -37,11 +36,12 @@ def string_literal(text: str) -> str:
     Double-quoted unless that needs more escapes than single quotes (JSON, typically), as ruff
     and black would write it, so schema strings read as JSON rather than a wall of backslashes.
     """
-    escaped = f'"{_escaped(text)}"'
+    escaped = _escaped(text)
     if text.count('"') <= text.count("'"):
-        return escaped
-    body = _ESCAPE.sub(lambda m: '"' if m.group(1) == '"' else m.group(0), escaped[1:-1])
-    return "'" + body.replace("'", "\\'") + "'"
+        return f'"{escaped}"'
+    # JSON writes a quote only as `\"` (the backslash before a quote is always its escape: an
+    # escaped backslash is `\\`) and never escapes an apostrophe, so two replacements suffice.
+    return "'" + escaped.replace('\\"', '"').replace("'", "\\'") + "'"
 
 
 def comment_text(text: str) -> str:
