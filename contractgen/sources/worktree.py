@@ -34,18 +34,21 @@ def read_schema_files(config: Config) -> tuple[SchemaFile, ...]:
         if root.is_dir():
             roots.append(root)
             continue
-        problems.append(
-            Diagnostic(
-                MISSING_ROOT,
-                f"schema root {_shown(root, config.root)} is not a directory: create it or fix "
-                "`schemas` in the config",
-                config.source.location("schemas", index),
-            )
-        )
+        problems.append(missing_root(config, index))
     files = read_avsc(roots, config.root, problems)
     if problems:
         raise ContractError(problems)
     return files
+
+
+def missing_root(config: Config, index: int) -> Diagnostic:
+    """The problem of `config.schemas[index]`, which is not a directory."""
+    return Diagnostic(
+        MISSING_ROOT,
+        f"schema root {shown_path(config.schemas[index], config.root)} is not a directory: "
+        "create it or fix `schemas` in the config",
+        config.source.location("schemas", index),
+    )
 
 
 def read_avsc(
@@ -60,7 +63,7 @@ def read_avsc(
     for path in paths:
         candidates = _walk(path, problems, base) if path.is_dir() else [path]
         for candidate in candidates:
-            found.setdefault(candidate.resolve(), _shown(candidate, base))
+            found.setdefault(candidate.resolve(), shown_path(candidate, base))
     files: list[SchemaFile] = []
     for real, shown in sorted(found.items(), key=lambda item: item[1]):
         try:
@@ -82,7 +85,7 @@ def _walk(root: Path, problems: list[Diagnostic], base: Path) -> list[Path]:
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as error:
-            shown = _shown(directory, base)
+            shown = shown_path(directory, base)
             problems.append(Diagnostic(
                 UNREADABLE_FILE,
                 f"cannot list schema directory {shown}: {error.strerror or error}; fix its "
@@ -97,8 +100,8 @@ def _walk(root: Path, problems: list[Diagnostic], base: Path) -> list[Path]:
             if _is_dir(entry):
                 real = _real(path)
                 if real is None or real in ancestors:
-                    shown = _shown(path, base)
-                    target = "itself" if real is None else _shown(real, base)
+                    shown = shown_path(path, base)
+                    target = "itself" if real is None else shown_path(real, base)
                     problems.append(Diagnostic(
                         UNREADABLE_FILE,
                         f"symlink loop: {shown} points back to {target}; remove the link",
@@ -108,7 +111,7 @@ def _walk(root: Path, problems: list[Diagnostic], base: Path) -> list[Path]:
                 pending.append((path, ancestors | {real}))
             elif entry.name.endswith(".avsc"):
                 if entry.is_symlink() and not path.exists():
-                    shown = _shown(path, base)
+                    shown = shown_path(path, base)
                     problems.append(Diagnostic(
                         UNREADABLE_FILE, f"cannot read {shown}: broken symlink", _at(shown)
                     ))  # fmt: skip
@@ -136,7 +139,7 @@ def _at(shown: str) -> Location:
     return Location(shown, "", 1, 1)
 
 
-def _shown(path: Path, base: Path) -> str:
+def shown_path(path: Path, base: Path) -> str:
     """`path` relative to `base` (with `..` when outside it), `/`-separated; absolute only when
     no relative path exists (another drive on Windows)."""
     absolute = Path(os.path.abspath(path))
