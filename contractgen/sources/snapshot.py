@@ -57,6 +57,7 @@ class Snapshot:
         checkout of the commit. Raises ContractError naming every missing root."""
         problems: list[Diagnostic] = []
         found: dict[str, str] = {}  # path from the top level → shown path
+        base = self.inside(config.root)
         for index, root in enumerate(config.schemas):
             relative = self.inside(root)
             if relative is None or relative not in self.directories:
@@ -65,11 +66,17 @@ class Snapshot:
             for path in self.files:
                 below = _below(path, relative)
                 if below is not None and _visible(below) and path.endswith(".avsc"):
-                    found.setdefault(path, shown_path(self.top / path, config.root))
+                    shown = _shown_below(path, base) or shown_path(self.top / path, config.root)
+                    found.setdefault(path, shown)
         if problems:
             raise ContractError(problems)
         ordered = sorted(found.items(), key=lambda item: item[1])
         return tuple(SchemaFile(shown, self.files[path]) for path, shown in ordered)
+
+
+def _shown_below(path: str, base: str | None) -> str | None:
+    """`path` as shown from the directory `base` when it lies below it (no `..` needed)."""
+    return None if base is None else _below(path, base)
 
 
 def _below(path: str, root: str) -> str | None:

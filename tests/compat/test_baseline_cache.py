@@ -91,8 +91,8 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def baseline(repo: Path) -> GitBaseline:
-    config = load_config(repo / "contractgen.toml", cwd=repo, env={})
+def baseline(repo: Path, config_path: str = "contractgen.toml") -> GitBaseline:
+    config = load_config(repo / config_path, cwd=repo, env={})
     return GitBaseline(Git(repo), config, "HEAD")
 
 
@@ -104,8 +104,9 @@ def uncached_state(
     checkout = top.parent / f"checkout-{commit}"
     with tarfile.open(fileobj=io.BytesIO(git(top, "archive", "--format=tar", commit))) as tar:
         tar.extractall(checkout, filter="data")
-    (checkout / "schemas").mkdir(exist_ok=True)  # as the roots compared were, even when empty
-    config = checkout / "contractgen.toml"
+    for root in self._roots:  # as the roots compared were, even when empty
+        (checkout / root).mkdir(parents=True, exist_ok=True)
+    config = checkout / self._config_path
     if not config.is_file():
         return None
     try:
@@ -232,3 +233,26 @@ def test_every_state_and_the_history_equal_the_uncached_path(
     cached_out = CliRunner().invoke(main, argv)
     assert reference_out.exit_code == cached_out.exit_code == 1
     assert cached_out.stdout == reference_out.stdout
+
+
+def test_a_config_in_a_subdirectory_with_a_root_beside_it(repo: Path) -> None:
+    """Files of `../shared` are shown with `..`, those of the project's own root without."""
+    config = CONFIG.format(payments=PAYMENTS).replace(
+        'schemas = ["schemas"]', 'schemas = ["../shared", "own"]'
+    )
+    moved = commit(
+        repo,
+        {
+            "contractgen.toml": None,
+            **{path: None for path in START if path.startswith("schemas/")},
+            "project/contractgen.toml": config,
+            "shared/shop/Money.avsc": START["schemas/shop/Money.avsc"],
+            "project/own/OrderCreated.avsc": START["schemas/shop/OrderCreated.avsc"],
+            "project/own/PaymentTaken.avsc": START["schemas/shop/PaymentTaken.avsc"],
+        },
+    )
+    history = baseline(repo, "project/contractgen.toml")
+    state = history.state(moved)
+    assert state is not None
+    assert state["orders-value"].files == ("../shared/shop/Money.avsc", "own/OrderCreated.avsc")
+    assert state == uncached_state(history, moved)
