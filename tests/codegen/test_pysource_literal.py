@@ -15,7 +15,8 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from contractgen.codegen.pysource import string_literal
+from contractgen.codegen.pysource import string_chunks, string_literal
+from tests.codegen.test_string_chunks import reference_chunks
 
 _ESCAPE = re.compile(r"\\(.)")
 _ASTRAL = re.compile("([\U00010000-\U0010ffff])")
@@ -75,3 +76,21 @@ def test_quote_style_follows_the_text() -> None:
     assert string_literal('say "hi"') == "'say \"hi\"'"
     assert string_literal("it's") == '"it\'s"'
     assert string_literal('\\"') == r"""'\\"'"""
+
+
+_PRINTABLE = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=400)
+# printable ASCII without backslashes and without one kind of quote
+_PLAIN_TEXTS = st.tuples(_PRINTABLE, st.sampled_from(["'", '"'])).map(
+    lambda pair: pair[0].replace("\\", "").replace(pair[1], "")
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=_PLAIN_TEXTS, width=st.integers(min_value=0, max_value=120))
+@example(text="", width=0)
+@example(text='{"type": "record", "name": "A", "fields": []}', width=12)
+@example(text="it's", width=3)
+def test_plain_text_chunks_as_the_reference(text: str, width: int) -> None:
+    """Printable ASCII with quotes of at most one kind (a canonical schema) takes a short cut in
+    `string_chunks`: the literals stay those of the character-by-character reference."""
+    assert string_chunks(text, width) == reference_chunks(text, width)
