@@ -61,9 +61,11 @@ def read_avsc(
     """
     found: dict[Path, str] = {}  # real path → shown path (the first way it was reached)
     for path in paths:
-        candidates = _walk(path, problems, base) if path.is_dir() else [path]
-        for candidate in candidates:
-            found.setdefault(candidate.resolve(), shown_path(candidate, base))
+        if path.is_dir():
+            for real, shown in _walk(path, problems, base):
+                found.setdefault(real, shown)
+        else:
+            found.setdefault(path.resolve(), shown_path(path, base))
     files: list[SchemaFile] = []
     for real, shown in sorted(found.items(), key=lambda item: item[1]):
         try:
@@ -76,31 +78,38 @@ def read_avsc(
     return tuple(files)
 
 
-def _walk(root: Path, problems: list[Diagnostic], base: Path) -> list[Path]:
-    """`.avsc` files under `root`, following symlinks, skipping hidden (`.git`, `.venv`) entries."""
-    found: list[Path] = []
-    pending = [(root, frozenset({root.resolve()}))]
+def _walk(root: Path, problems: list[Diagnostic], base: Path) -> list[tuple[Path, str]]:
+    """`.avsc` files under `root` (real path, shown path), following symlinks, skipping hidden
+    (`.git`, `.venv`) entries.
+
+    Only the root and symlinks are resolved: below a directory whose real path is known, an
+    entry that is not a symlink is at that path plus its name (and shown at the directory's
+    shown path plus its name), without a `realpath` per file.
+    """
+    found: list[tuple[Path, str]] = []
+    real_root = root.resolve()
+    pending = [(root, real_root, shown_path(root, base), frozenset({real_root}))]
     while pending:
-        directory, ancestors = pending.pop()
+        directory, real_directory, shown_directory, ancestors = pending.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as error:
-            shown = shown_path(directory, base)
             problems.append(Diagnostic(
                 UNREADABLE_FILE,
-                f"cannot list schema directory {shown}: {error.strerror or error}; fix its "
-                "permissions or move it out of the schema root",
-                _at(shown),
+                f"cannot list schema directory {shown_directory}: {error.strerror or error}; "
+                "fix its permissions or move it out of the schema root",
+                _at(shown_directory),
             ))  # fmt: skip
             continue
         for entry in entries:
-            path = directory / entry.name
             if entry.name.startswith("."):
                 continue
+            path = directory / entry.name
+            shown = entry.name if shown_directory == "." else f"{shown_directory}/{entry.name}"
+            link = entry.is_symlink()
             if _is_dir(entry):
-                real = _real(path)
+                real = _real(path) if link else real_directory / entry.name
                 if real is None or real in ancestors:
-                    shown = shown_path(path, base)
                     target = "itself" if real is None else shown_path(real, base)
                     problems.append(Diagnostic(
                         UNREADABLE_FILE,
@@ -108,15 +117,14 @@ def _walk(root: Path, problems: list[Diagnostic], base: Path) -> list[Path]:
                         _at(shown),
                     ))  # fmt: skip
                     continue
-                pending.append((path, ancestors | {real}))
+                pending.append((path, real, shown, ancestors | {real}))
             elif entry.name.endswith(".avsc"):
-                if entry.is_symlink() and not path.exists():
-                    shown = shown_path(path, base)
+                if link and not path.exists():
                     problems.append(Diagnostic(
                         UNREADABLE_FILE, f"cannot read {shown}: broken symlink", _at(shown)
                     ))  # fmt: skip
                     continue
-                found.append(path)
+                found.append((path.resolve() if link else real_directory / entry.name, shown))
     return found
 
 
