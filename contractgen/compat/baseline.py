@@ -112,7 +112,7 @@ class GitBaseline:
         # The states of a history share most files. Nothing is written to disk: blobs are read
         # once each (by id), a file is parsed again only when its text or the resolution of the
         # names it uses changed, and a topic is built again only when a type it reaches changed.
-        self._top = virtual_top(top)
+        self._top, self._real_top = virtual_top(top), top
         self._texts: dict[str, str] = {}
         self._configs: dict[str, Config] = {}
         self.parse_memo = ParseMemo()
@@ -171,7 +171,7 @@ class GitBaseline:
             self.git.read_blobs(b for b in [config_blob, *blobs.values()] if b not in self._texts)
         )
         texts = {p: self._texts[b] for p, b in blobs.items()}
-        snapshot = Snapshot.of(self._top, texts, self._roots)
+        snapshot = Snapshot.of(self._top, self._real_top, texts, self._roots)
         try:
             config = self._config(self._texts[config_blob])
             files = snapshot.schema_files(config)

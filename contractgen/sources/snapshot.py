@@ -4,7 +4,9 @@ A git state is never written to disk: its files live at paths under a virtual to
 exists nowhere (nothing on disk can be met through it, so the config's `.resolve()` of its schema
 roots stays lexical), and `schema_files` applies the work tree's rules to them: a schema root must
 be a directory, `.avsc` files anywhere below it except under hidden names, each file once, shown
-relative to the config's directory, sorted by that path.
+relative to the config's directory, sorted by that path. An absolute schema root inside the
+work tree names the same directory of the commit (a checkout in a temporary directory read the
+work tree's files there instead).
 """
 
 from __future__ import annotations
@@ -31,25 +33,30 @@ class Snapshot:
 
     top: Path
     """The virtual top level (see `virtual_top`)."""
+    real_top: Path
+    """The work tree's top level: an absolute schema root inside it means the same place."""
     files: Mapping[str, str]
     directories: frozenset[str]
     """Every directory that exists: those holding a file, and the roots compared, even empty."""
 
     @classmethod
-    def of(cls, top: Path, files: Mapping[str, str], roots: Iterable[str]) -> Snapshot:
+    def of(
+        cls, top: Path, real_top: Path, files: Mapping[str, str], roots: Iterable[str]
+    ) -> Snapshot:
         directories = {""}
         for path in [*files, *(posixpath.join(r, "_") for r in roots)]:
             parent = posixpath.dirname(path)
             while parent not in directories:
                 directories.add(parent)
                 parent = posixpath.dirname(parent)
-        return cls(top, files, frozenset(directories))
+        return cls(top, real_top, files, frozenset(directories))
 
     def inside(self, path: Path) -> str | None:
         """`path` from the top level (`""` for the top itself), None when outside it."""
-        if not path.is_relative_to(self.top):
+        top = next((t for t in (self.top, self.real_top) if path.is_relative_to(t)), None)
+        if top is None:
             return None
-        relative = PurePosixPath(path.relative_to(self.top).as_posix()).as_posix()
+        relative = PurePosixPath(path.relative_to(top).as_posix()).as_posix()
         return "" if relative == "." else relative
 
     def schema_files(self, config: Config) -> tuple[SchemaFile, ...]:

@@ -8,6 +8,7 @@ loads it from disk with fresh parses, as `check --against git:` did before the c
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import tarfile
 from pathlib import Path
@@ -256,3 +257,17 @@ def test_a_config_in_a_subdirectory_with_a_root_beside_it(repo: Path) -> None:
     assert state is not None
     assert state["orders-value"].files == ("../shared/shop/Money.avsc", "own/OrderCreated.avsc")
     assert state == uncached_state(history, moved)
+
+
+def test_an_absolute_schema_root_reads_the_commit_not_the_work_tree(repo: Path) -> None:
+    config = CONFIG.format(payments=PAYMENTS).replace(
+        'schemas = ["schemas"]', f"schemas = [{json.dumps(str(repo.resolve() / 'schemas'))}]"
+    )
+    absolute = commit(repo, {"contractgen.toml": config})
+    (repo / "schemas/shop/PaymentTaken.avsc").write_text(record("PaymentTaken", ID, NOTE))
+    state = baseline(repo).state(absolute)
+    assert state is not None
+    payment = state["payments-value"].schema.named["shop.PaymentTaken"]
+    assert isinstance(payment, Record)
+    assert [f.name for f in payment.fields] == ["id"]  # as committed, not as edited since
+    assert state["payments-value"].files == ("schemas/shop/PaymentTaken.avsc",)
