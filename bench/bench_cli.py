@@ -13,7 +13,12 @@ subject registered in the embedded registry. Then, as a user runs them, each in 
 CPU seconds (user + system, git included), medians of interleaved rounds; the goal is linear
 growth: 2,000 topics cost at most 4.5x 500 topics.
 
-    .venv/bin/python bench/bench_cli.py [--sizes 50,500,2000] [--rounds 3]
+    .venv/bin/python bench/bench_cli.py [--sizes 50,500,2000] [--rounds 3] [--only git]
+                                        [--keep DIR]
+
+`--only WORD` runs only the commands whose label contains WORD (the start-up baseline always
+runs); `--keep DIR` builds the repositories in DIR (`DIR/t500`) and keeps them, and a later run with
+the same DIR reuses them, so one command can be profiled or re-measured without rebuilding.
 """
 
 from __future__ import annotations
@@ -90,9 +95,13 @@ def cpu(label: str, argv: tuple[str, ...], root: Path) -> float:
     return result.cpu
 
 
-def tasks(root: Path) -> dict[str, Callable[[], float]]:
-    """Each command of the run as a task measuring its CPU seconds in `root`."""
-    commands = {"--help (start-up)": ("--help",), **COMMANDS}
+def tasks(root: Path, only: str | None) -> dict[str, Callable[[], float]]:
+    """Each command of the run (those whose label contains `only`) as a task measuring its CPU
+    seconds in `root`; the start-up baseline always."""
+    chosen = {k: v for k, v in COMMANDS.items() if only is None or only in k}
+    if not chosen:
+        raise SystemExit(f"--only {only!r} matches none of: {', '.join(COMMANDS)}")
+    commands = {"--help (start-up)": ("--help",), **chosen}
     return {label: functools.partial(cpu, label, argv, root) for label, argv in commands.items()}
 
 
@@ -100,13 +109,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="50,500,2000")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", help="run only the commands whose label contains this")
+    parser.add_argument("--keep", type=Path, help="build (or reuse) the repositories here")
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
     results: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
+        base = options.keep.resolve() if options.keep else Path(tmp)
+        base.mkdir(parents=True, exist_ok=True)
         for size in sizes:
-            root = repository(Path(tmp) / f"t{size}", size)
-            results[size] = interleaved(tasks(root), options.rounds)
+            root = base / f"t{size}"
+            if not (options.keep and (root / ".git").is_dir()):
+                repository(root, size)
+            results[size] = interleaved(tasks(root, options.only), options.rounds)
     labels = list(results[sizes[0]])
     print(f"CPU seconds, median of {options.rounds} interleaved rounds")
     print(f"{'':<38}" + "".join(f"{f'{s} topics':>14}" for s in sizes), end="")

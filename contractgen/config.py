@@ -170,10 +170,12 @@ def load_config(
     *,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
+    text: str | None = None,
 ) -> Config:
     """Read and validate the config at `path`, or the one found upward from `cwd`.
 
     `env` (default: `os.environ`) supplies the registry URL override and the credentials.
+    `text`: the config's content, not read from `path` (a git state of the project).
     Raises ContractError with every problem found.
     """
     cwd = Path.cwd() if cwd is None else cwd
@@ -182,7 +184,7 @@ def load_config(
     if found is None:
         missing = f"no {CONFIG_FILE}, nor {PYPROJECT_FILE} with a [tool.contractgen] table"
         fail("CFG001", f"{missing}, in {cwd} or its parents: run `contractgen init`", None)
-    source = TomlSource.read(found.resolve(), cwd)
+    source = TomlSource.read(found.resolve(), cwd, text)
     return _Reader(source, cwd, env).config()
 
 

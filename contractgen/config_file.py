@@ -46,10 +46,12 @@ class TomlSource:
     """Every key the text defines → its line and column; filled on the first `location`."""
 
     @classmethod
-    def read(cls, path: Path, cwd: Path) -> TomlSource:
+    def read(cls, path: Path, cwd: Path, text: str | None = None) -> TomlSource:
+        """The config at `path`; `text`: its content, when it is not read from disk (the file
+        as a git commit holds it)."""
         display = _relative(path, cwd)
         try:
-            text = path.read_text("utf-8")
+            text = path.read_text("utf-8") if text is None else text
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8"
             fail("CFG001", f"cannot read config file {display}: {reason}", display)

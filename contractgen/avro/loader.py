@@ -7,7 +7,7 @@ The result does not depend on the order the files are given in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from contractgen.avro import names
@@ -70,17 +70,78 @@ def _declared(value: JsonValue, space: str | None) -> Iterable[str]:
                 yield from _declared(field["type"], inner)
 
 
+class _Asked(Collection[str]):
+    """The names declared by all the files, as one file's parse sees them: every question the
+    parse asks (`name in external`) is recorded with its answer."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+        self.asked: dict[str, bool] = {}
+
+    def __contains__(self, name: object) -> bool:
+        found = name in self.names
+        if isinstance(name, str):
+            self.asked[name] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        raise TypeError("a parse may only ask whether a name is declared")
+
+    def __len__(self) -> int:
+        raise TypeError("a parse may only ask whether a name is declared")
+
+
 @dataclass(slots=True)
 class ParseMemo:
     """Per-file work kept across loads of related file sets (the states of a git history).
 
-    A file's JSON depends only on its text, and its parse only on its path, its text, the mode and
-    the names declared by all the files: with those as the key, a file seen in an earlier load is
-    not parsed again. Parsed files are never changed after their parse, so sharing them is safe.
+    A file's JSON depends only on its path and text. Its parse depends on its path, its text, the
+    mode, and on the other files only through the answers to "is this name declared elsewhere?"
+    (the candidates of each name it uses: `ns.Name`, then `Name`). A parse records the questions
+    it asked; a later load reuses it when the names declared then give the same answers to those
+    questions, since the parse would then ask the same questions and build the same result. A
+    file whose references now resolve differently (a type it uses appeared, or disappeared) is
+    parsed again; a change inside another file's type is not the file's concern (it refers to the
+    type by name: building the contracts reads the type itself). Parsed files are never changed
+    after their parse, so sharing them is safe.
     """
 
     sources: dict[tuple[str, str], SourceText] = field(default_factory=dict)
-    parsed: dict[tuple[str, str, bool, frozenset[str]], ParsedFile] = field(default_factory=dict)
+    declared: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    questions: dict[tuple[str, str, bool], list[tuple[str, ...]]] = field(default_factory=dict)
+    """The questions each earlier parse of a file asked, by path, text and mode."""
+    parsed: dict[tuple[str, str, bool, tuple[str, ...], tuple[bool, ...]], ParsedFile] = field(
+        default_factory=dict
+    )
+    """Parses by path, text, mode, questions asked and their answers."""
+    parses: int = 0
+    """How many parses of a file were run (not reused) with this memo: what a test can count."""
+
+    def source(self, file: SchemaFile) -> SourceText:
+        source = self.sources.get((file.path, file.text))
+        if source is None:
+            source = SourceText.parse(file.path, file.text)
+            self.sources[file.path, file.text] = source
+            self.declared[file.path, file.text] = tuple(_declared(source.value, None))
+        return source
+
+    def parse(self, source: SourceText, strict: bool, everything: frozenset[str]) -> ParsedFile:
+        """The parse of `source` with `everything` declared, reused when an earlier one holds."""
+        file = (source.file, source.text, strict)
+        asked_before = self.questions.setdefault(file, [])
+        for asked in asked_before:
+            answers = tuple(name in everything for name in asked)
+            found = self.parsed.get((*file, asked, answers))
+            if found is not None:
+                return found
+        external = _Asked(everything)
+        self.parses += 1
+        document = parse_document(source, strict=strict, external=external)
+        asked = tuple(external.asked)
+        if asked not in asked_before:
+            asked_before.append(asked)
+        self.parsed[(*file, asked, tuple(external.asked.values()))] = document
+        return document
 
 
 def load_schema_files(
@@ -94,29 +155,20 @@ def load_schema_files(
     problems: list[Diagnostic] = []
     sources: list[SourceText] = []
     for file in sorted(files, key=lambda f: f.path):
-        source = memo.sources.get((file.path, file.text))
-        if source is None:
-            try:
-                source = SourceText.parse(file.path, file.text)
-            except ContractError as error:
-                problems.extend(error.diagnostics)
-                continue
-            memo.sources[file.path, file.text] = source
-        sources.append(source)
-    everything = frozenset(name for source in sources for name in _declared(source.value, None))
+        try:
+            sources.append(memo.source(file))
+        except ContractError as error:
+            problems.extend(error.diagnostics)
+    everything = frozenset(
+        name for source in sources for name in memo.declared[source.file, source.text]
+    )
 
     parsed: list[ParsedFile] = []
     for source in sources:
-        key = (source.file, source.text, strict, everything)
-        document = memo.parsed.get(key)
-        if document is None:
-            try:
-                document = parse_document(source, strict=strict, external=everything)
-            except ContractError as error:
-                problems.extend(error.diagnostics)
-                continue
-            memo.parsed[key] = document
-        parsed.append(document)
+        try:
+            parsed.append(memo.parse(source, strict, everything))
+        except ContractError as error:
+            problems.extend(error.diagnostics)
     if problems:
         raise ContractError(problems)
 

@@ -11,22 +11,23 @@ import json
 import re
 import textwrap
 from functools import cache
+from json.encoder import encode_basestring_ascii
 from urllib.parse import quote
 
 LINE_LENGTH = 100
 
 
-_ESCAPE = re.compile(r"\\(.)")
 _ASTRAL = re.compile("([\U00010000-\U0010ffff])")
 
 
 def _escaped(text: str) -> str:
     """`text` escaped as JSON does (ASCII only, no quotes around it), but a character beyond
     U+FFFF as a Python `\\U` escape: JSON's surrogate pair would read back as two code points."""
+    # `encode_basestring_ascii` is what `json.dumps` calls for a string, without its set-up
     if not _ASTRAL.search(text):
-        return json.dumps(text)[1:-1]
+        return encode_basestring_ascii(text)[1:-1]
     return "".join(  # split() puts the astral characters at the odd indices
-        f"\\U{ord(part):08x}" if index % 2 else json.dumps(part)[1:-1]
+        f"\\U{ord(part):08x}" if index % 2 else encode_basestring_ascii(part)[1:-1]
         for index, part in enumerate(_ASTRAL.split(text))
     )
 
@@ -37,11 +38,12 @@ def string_literal(text: str) -> str:
     Double-quoted unless that needs more escapes than single quotes (JSON, typically), as ruff
     and black would write it, so schema strings read as JSON rather than a wall of backslashes.
     """
-    escaped = f'"{_escaped(text)}"'
+    escaped = _escaped(text)
     if text.count('"') <= text.count("'"):
-        return escaped
-    body = _ESCAPE.sub(lambda m: '"' if m.group(1) == '"' else m.group(0), escaped[1:-1])
-    return "'" + body.replace("'", "\\'") + "'"
+        return f'"{escaped}"'
+    # JSON writes a quote only as `\"` (the backslash before a quote is always its escape: an
+    # escaped backslash is `\\`) and never escapes an apostrophe, so two replacements suffice.
+    return "'" + escaped.replace('\\"', '"').replace("'", "\\'") + "'"
 
 
 def comment_text(text: str) -> str:
@@ -62,6 +64,7 @@ def bytes_literal(data: bytes) -> str:
 
 # Printable ASCII but the backslash: one character each in a literal (quotes counted apart).
 _PLAIN_OR_ONE = re.compile(r"([ -\[\]-~]+)|.", re.DOTALL)
+_PLAIN = re.compile(r"[ -\[\]-~]*")
 
 
 def string_chunks(text: str, width: int) -> list[str]:
@@ -72,6 +75,13 @@ def string_chunks(text: str, width: int) -> list[str]:
     of a schema, are measured with `str.count` a chunk at a time rather than a character at a
     time: a literal's size only grows with each character, so the fitting length is searched.
     """
+    if _PLAIN.fullmatch(text) and ('"' not in text or "'" not in text):
+        # The common case (a canonical schema): every character is one in a literal, and no
+        # literal needs an escape (that takes quotes of both kinds): slices of one size, in the
+        # quotes `string_literal` picks (single ones around a double quote).
+        step = max(1, width - 2)
+        pieces = [text[i : i + step] for i in range(0, len(text) or 1, step)]
+        return [f"'{piece}'" if '"' in piece else f'"{piece}"' for piece in pieces]
     chunks: list[str] = []
     start = base = double = single = 0
     for match in _PLAIN_OR_ONE.finditer(text):

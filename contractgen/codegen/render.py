@@ -49,6 +49,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,  # the output is Python source, not HTML
+        auto_reload=False,  # installed templates do not change: no stat per get_template
     )
     # a macro's output ends in the newlines of its last block; callers place their own
     env.filters["rstrip"] = lambda text: str(text).rstrip()

@@ -9,7 +9,6 @@ versions are parsed leniently, as a registry reads what it stores.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +18,10 @@ from contractgen.avro.loader import ParseMemo, load_schema_files
 from contractgen.compat.levels import HistoryVersion
 from contractgen.config import Config, load_config
 from contractgen.diagnostics import ContractError, Diagnostic
-from contractgen.ir.build import build
+from contractgen.ir.build import BuildMemo, build
 from contractgen.ir.model import Contract
 from contractgen.sources.git import Git, GitError
+from contractgen.sources.snapshot import Snapshot, virtual_top
 from contractgen.sources.worktree import read_schema_files
 
 BASELINE_BROKEN = "CHK001"
@@ -41,18 +41,20 @@ class Baseline(Protocol):
         ...
 
 
-def contracts_at(
-    config_path: Path, label: str, memo: ParseMemo | None = None
-) -> dict[str, Contract]:
+def contracts_at(config_path: Path, label: str) -> dict[str, Contract]:
     """The subjects of the project whose config is `config_path`, by subject name."""
     try:
         config = load_config(config_path, cwd=config_path.parent, env={})
         files = read_schema_files(config)
-        contracts = build(config, load_schema_files(files, strict=False, memo=memo))
+        contracts = build(config, load_schema_files(files, strict=False))
     except ContractError as error:
-        head = Diagnostic(BASELINE_BROKEN, f"the baseline {label} does not load:")
-        raise ContractError([head, *error.diagnostics]) from None
+        raise _broken(label, error) from None
     return {c.subject: c for c in contracts.contracts()}
+
+
+def _broken(label: str, error: ContractError) -> ContractError:
+    head = Diagnostic(BASELINE_BROKEN, f"the baseline {label} does not load:")
+    return ContractError([head, *error.diagnostics])
 
 
 def _version(contract: Contract, label: str, number: int | None = None) -> HistoryVersion:
@@ -107,8 +109,14 @@ class GitBaseline:
         else:
             self._name, self._commit = ref, git.resolve(ref)
         top = git.toplevel().resolve()
-        # The states of a history share most files: each distinct file is parsed once.
-        self._memo = ParseMemo()
+        # The states of a history share most files. Nothing is written to disk: blobs are read
+        # once each (by id), a file is parsed again only when its text or the resolution of the
+        # names it uses changed, and a topic is built again only when a type it reaches changed.
+        self._top, self._real_top = virtual_top(top), top
+        self._texts: dict[str, str] = {}
+        self._configs: dict[str, Config] = {}
+        self.parse_memo = ParseMemo()
+        self.build_memo = BuildMemo()
         self._config_path = config.source.path.relative_to(top).as_posix()
         self._roots = [
             r.relative_to(top).as_posix() for r in config.schemas if r.is_relative_to(top)
@@ -153,30 +161,36 @@ class GitBaseline:
 
     def state(self, commit: str, *, strict: bool = True) -> dict[str, Contract] | None:
         """The subjects at `commit` (None when the config did not exist there yet)."""
-        config_text = self.git.read_files(commit, [self._config_path])[self._config_path]
-        if config_text is None:
+        # no roots inside the repository: list every file, as a checkout of the commit holds
+        tree = self.git.tree(commit, [self._config_path, *self._roots] if self._roots else [])
+        config_blob = tree.pop(self._config_path, None)
+        if config_blob is None:
             return None
-        files = [p for p in self.git.list_files(commit, self._roots) if p.endswith(".avsc")]
-        with tempfile.TemporaryDirectory(prefix="contractgen-baseline-") as tmp:
-            _materialize(
-                Path(tmp), {self._config_path: config_text, **self.git.read_files(commit, files)}
-            )
-            for root in self._roots:  # a root with no file yet is an empty root, not an error
-                (Path(tmp) / root).mkdir(parents=True, exist_ok=True)
-            try:
-                return contracts_at(Path(tmp) / self._config_path, self._at(commit), self._memo)
-            except ContractError:
-                if strict:
-                    raise
-                return None
+        blobs = {p: b for p, b in tree.items() if p.endswith(".avsc")}
+        self._texts.update(
+            self.git.read_blobs(b for b in [config_blob, *blobs.values()] if b not in self._texts)
+        )
+        texts = {p: self._texts[b] for p, b in blobs.items()}
+        snapshot = Snapshot.of(self._top, self._real_top, texts, self._roots)
+        try:
+            config = self._config(self._texts[config_blob])
+            files = snapshot.schema_files(config)
+            schemas = load_schema_files(files, strict=False, memo=self.parse_memo)
+            contracts = build(config, schemas, self.build_memo)
+        except ContractError as error:
+            if strict:
+                raise _broken(self._at(commit), error) from None
+            return None
+        return {c.subject: c for c in contracts.contracts()}
 
-
-def _materialize(root: Path, texts: Mapping[str, str | None]) -> None:
-    for path, text in texts.items():
-        if text is not None:
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, "utf-8")
+    def _config(self, text: str) -> Config:
+        """The config of that text (one Config for the states that share it)."""
+        config = self._configs.get(text)
+        if config is None:
+            path = self._top / self._config_path
+            config = load_config(path, cwd=path.parent, env={}, text=text)
+            self._configs[text] = config
+        return config
 
 
 def parse_against(spec: str, config: Config, cwd: Path) -> Baseline:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from contractgen.avro.canonical import identity
@@ -61,11 +62,55 @@ def envelope_name(topic: str) -> str:
     return name if name[0].isalpha() else f"T{name}"
 
 
+_TopicKey = tuple[TopicConfig, Level, SubjectStrategy, Location | None, Location | None]
+_Uses = tuple[tuple[str, NamedType | None, str | None], ...]
+
+
+@dataclass(slots=True)
+class BuildMemo:
+    """Topics built from identical inputs, kept across builds of related states (a git history).
+
+    A topic depends on its config entry, its level, the subject strategy, where its config entry
+    was written (the envelope and a primitive key are located there), and the named types it
+    reaches: a build looks each one up by name. A kept topic is reused when every name it used
+    still names the very same type object from the same file: a `ParseMemo` shares the parse of
+    an unchanged file between states, so an unchanged type is the same object, and a changed file,
+    or a name now resolving to another file's type, invalidates every topic reaching it.
+    """
+
+    topics: dict[_TopicKey, tuple[Topic, _Uses]] = field(default_factory=dict)
+    built: int = 0
+    """How many topics were built (not reused) with this memo: what a test can count."""
+
+
 class _Builder:
-    def __init__(self, config: Config, schemas: SchemaSet) -> None:
+    def __init__(self, config: Config, schemas: SchemaSet, memo: BuildMemo | None) -> None:
         self.config = config
         self.schemas = schemas
+        self.memo = memo
         self.problems: list[Diagnostic] = []
+
+    def remembered(self, index: int, topic: TopicConfig) -> Topic | None:
+        """`topic`, built from the same inputs by an earlier build with the memo, or a new one."""
+        if self.memo is None:
+            return self.topic(index, topic)
+        key = (
+            topic,
+            self.config.level_of(topic),
+            self.config.subject_strategy,
+            self.where("topics", index, "events"),
+            self.where("topics", index, "key"),
+        )
+        types, files = self.schemas.types, self.schemas.type_files
+        kept = self.memo.topics.get(key)
+        if kept is not None and all(types.get(n) is t and files.get(n) == f for n, t, f in kept[1]):
+            return kept[0]
+        built = self.topic(index, topic)
+        self.memo.built += 1
+        if built is not None:
+            used = {*built.key.schema.named, *built.value.schema.named, *topic.events, topic.key}
+            self.memo.topics[key] = (built, tuple((n, types.get(n), files.get(n)) for n in used))
+        return built
 
     def where(self, *keys: str | int) -> Location | None:
         return self.config.source.location(*keys)
@@ -190,10 +235,13 @@ class _Builder:
         return {self.schemas.type_files[n] for n in named if n in self.schemas.type_files}
 
 
-def build(config: Config, schemas: SchemaSet) -> ContractSet:
-    """The ContractSet for `config`'s topics. Raises ContractError naming every config mistake."""
-    builder = _Builder(config, schemas)
-    topics = [(i, builder.topic(i, t)) for i, t in enumerate(config.topics)]
+def build(config: Config, schemas: SchemaSet, memo: BuildMemo | None = None) -> ContractSet:
+    """The ContractSet for `config`'s topics. Raises ContractError naming every config mistake.
+
+    `memo`: reuse (and keep) the topics built from identical inputs by earlier builds with it.
+    """
+    builder = _Builder(config, schemas, memo)
+    topics = [(i, builder.remembered(i, t)) for i, t in enumerate(config.topics)]
     built = [(i, t) for i, t in topics if t is not None]
     builder.shared_subjects(built)
     if builder.problems:

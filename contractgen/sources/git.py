@@ -8,7 +8,7 @@ reported with the exact git command that fixes it, never a silent pass.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,28 +108,37 @@ class Git:
         out = self.run("rev-list", "--first-parent", commit, "--", *paths)
         return out.decode().split()
 
-    def list_files(self, commit: str, paths: Sequence[str]) -> list[str]:
-        """Files (paths from the top level) under `paths` at `commit`."""
-        out = self.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, "--", *paths)
-        return sorted(p for p in out.decode("utf-8").split("\0") if p)
+    def tree(self, commit: str, paths: Sequence[str]) -> dict[str, str]:
+        """The files under `paths` at `commit` (paths from the top level) → their blob ids.
 
-    def read_files(self, commit: str, paths: Sequence[str]) -> dict[str, str | None]:
-        """Each file's text at `commit` (None when it does not exist), in one `git cat-file`."""
-        if not paths:
+        Submodules (commits, not blobs) are not files of the tree; symlinks are, as the blob of
+        their target path (what a checkout without symlinks holds).
+        """
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", *paths)
+        files: dict[str, str] = {}
+        for entry in out.decode("utf-8").split("\0"):
+            meta, tab, path = entry.partition("\t")
+            _, kind, blob = [*meta.split(" "), "", ""][:3]
+            if tab and kind == "blob":
+                files[path] = blob
+        return dict(sorted(files.items()))
+
+    def read_blobs(self, blobs: Iterable[str]) -> dict[str, str]:
+        """Each blob's text (invalid UTF-8 replaced), by id, in one `git cat-file --batch`."""
+        wanted = list(dict.fromkeys(blobs))
+        if not wanted:
             return {}
-        request = "".join(f"{commit}:{p}\n" for p in paths).encode("utf-8")
-        out = self.run("cat-file", "--batch", stdin=request)
-        texts: dict[str, str | None] = {}
+        out = self.run("cat-file", "--batch", stdin="".join(f"{b}\n" for b in wanted).encode())
+        texts: dict[str, str] = {}
         at = 0
-        for path in paths:
+        for blob in wanted:
             end = out.index(b"\n", at)
             header = out[at:end].split()
             at = end + 1
             if len(header) < 3 or header[1] == b"missing":
-                texts[path] = None
-                continue
+                raise GitError(f"blob {blob} is missing from this clone", "git fsck")
             size = int(header[2])
-            texts[path] = out[at : at + size].decode("utf-8", "replace")
+            texts[blob] = out[at : at + size].decode("utf-8", "replace")
             at += size + 1
         return texts
 

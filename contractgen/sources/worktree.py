@@ -34,18 +34,21 @@ def read_schema_files(config: Config) -> tuple[SchemaFile, ...]:
         if root.is_dir():
             roots.append(root)
             continue
-        problems.append(
-            Diagnostic(
-                MISSING_ROOT,
-                f"schema root {_shown(root, config.root)} is not a directory: create it or fix "
-                "`schemas` in the config",
-                config.source.location("schemas", index),
-            )
-        )
+        problems.append(missing_root(config, index))
     files = read_avsc(roots, config.root, problems)
     if problems:
         raise ContractError(problems)
     return files
+
+
+def missing_root(config: Config, index: int) -> Diagnostic:
+    """The problem of `config.schemas[index]`, which is not a directory."""
+    return Diagnostic(
+        MISSING_ROOT,
+        f"schema root {shown_path(config.schemas[index], config.root)} is not a directory: "
+        "create it or fix `schemas` in the config",
+        config.source.location("schemas", index),
+    )
 
 
 def read_avsc(
@@ -58,9 +61,11 @@ def read_avsc(
     """
     found: dict[Path, str] = {}  # real path → shown path (the first way it was reached)
     for path in paths:
-        candidates = _walk(path, problems, base) if path.is_dir() else [path]
-        for candidate in candidates:
-            found.setdefault(candidate.resolve(), _shown(candidate, base))
+        if path.is_dir():
+            for real, shown in _walk(path, problems, base):
+                found.setdefault(real, shown)
+        else:
+            found.setdefault(path.resolve(), shown_path(path, base))
     files: list[SchemaFile] = []
     for real, shown in sorted(found.items(), key=lambda item: item[1]):
         try:
@@ -73,47 +78,53 @@ def read_avsc(
     return tuple(files)
 
 
-def _walk(root: Path, problems: list[Diagnostic], base: Path) -> list[Path]:
-    """`.avsc` files under `root`, following symlinks, skipping hidden (`.git`, `.venv`) entries."""
-    found: list[Path] = []
-    pending = [(root, frozenset({root.resolve()}))]
+def _walk(root: Path, problems: list[Diagnostic], base: Path) -> list[tuple[Path, str]]:
+    """`.avsc` files under `root` (real path, shown path), following symlinks, skipping hidden
+    (`.git`, `.venv`) entries.
+
+    Only the root and symlinks are resolved: below a directory whose real path is known, an
+    entry that is not a symlink is at that path plus its name (and shown at the directory's
+    shown path plus its name), without a `realpath` per file.
+    """
+    found: list[tuple[Path, str]] = []
+    real_root = root.resolve()
+    pending = [(root, real_root, shown_path(root, base), frozenset({real_root}))]
     while pending:
-        directory, ancestors = pending.pop()
+        directory, real_directory, shown_directory, ancestors = pending.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as error:
-            shown = _shown(directory, base)
             problems.append(Diagnostic(
                 UNREADABLE_FILE,
-                f"cannot list schema directory {shown}: {error.strerror or error}; fix its "
-                "permissions or move it out of the schema root",
-                _at(shown),
+                f"cannot list schema directory {shown_directory}: {error.strerror or error}; "
+                "fix its permissions or move it out of the schema root",
+                _at(shown_directory),
             ))  # fmt: skip
             continue
         for entry in entries:
-            path = directory / entry.name
             if entry.name.startswith("."):
                 continue
+            path = directory / entry.name
+            shown = entry.name if shown_directory == "." else f"{shown_directory}/{entry.name}"
+            link = entry.is_symlink()
             if _is_dir(entry):
-                real = _real(path)
+                real = _real(path) if link else real_directory / entry.name
                 if real is None or real in ancestors:
-                    shown = _shown(path, base)
-                    target = "itself" if real is None else _shown(real, base)
+                    target = "itself" if real is None else shown_path(real, base)
                     problems.append(Diagnostic(
                         UNREADABLE_FILE,
                         f"symlink loop: {shown} points back to {target}; remove the link",
                         _at(shown),
                     ))  # fmt: skip
                     continue
-                pending.append((path, ancestors | {real}))
+                pending.append((path, real, shown, ancestors | {real}))
             elif entry.name.endswith(".avsc"):
-                if entry.is_symlink() and not path.exists():
-                    shown = _shown(path, base)
+                if link and not path.exists():
                     problems.append(Diagnostic(
                         UNREADABLE_FILE, f"cannot read {shown}: broken symlink", _at(shown)
                     ))  # fmt: skip
                     continue
-                found.append(path)
+                found.append((path.resolve() if link else real_directory / entry.name, shown))
     return found
 
 
@@ -136,7 +147,7 @@ def _at(shown: str) -> Location:
     return Location(shown, "", 1, 1)
 
 
-def _shown(path: Path, base: Path) -> str:
+def shown_path(path: Path, base: Path) -> str:
     """`path` relative to `base` (with `..` when outside it), `/`-separated; absolute only when
     no relative path exists (another drive on Windows)."""
     absolute = Path(os.path.abspath(path))
