@@ -74,10 +74,12 @@ class _Walk:
             fields = node.get("fields")
             if isinstance(fields, list):
                 inner = full.rpartition(".")[0] if full is not None else namespace
-                if full is not None:
-                    self.open.add(full)
+                opened = full if full is not None and full not in self.open else None
+                if opened is not None:
+                    self.open.add(opened)
                 new_fields = [self._field(field, inner) for field in fields]
-                self.open.discard(full or "")
+                if opened is not None:
+                    self.open.discard(opened)
                 if any(new is not old for new, old in zip(new_fields, fields, strict=True)):
                     changes["fields"] = new_fields
         else:
