@@ -16,7 +16,7 @@ from fastavro.types import Schema as ParsedSchema
 
 from contractgen.runtime.errors import DeserializationError, Reason
 from contractgen.runtime.framing import HEADER_SIZE, frame_header, peek_schema_id, schema_id_of
-from contractgen.runtime.logical import without_ignored_logical_types
+from contractgen.runtime.java_reading import java_reading, parse_java_reading
 from contractgen.runtime.registry import SchemaIds
 from contractgen.runtime.writer_plan import Plan, added_defaults, fill
 
@@ -24,9 +24,9 @@ _Reading = tuple[ParsedSchema, ParsedSchema | None, Plan | None]
 
 
 def parse(schema_str: str, adapt: Callable[[Any], Any] | None = None) -> ParsedSchema:
-    # Avro ignores an invalid logical type; fastavro would refuse the schema or convert values
-    schema = without_ignored_logical_types(json.loads(schema_str))
-    return fastavro.parse_schema(adapt(schema) if adapt else schema)
+    # the schema as Avro Java reads it: fastavro reads some of Java's texts otherwise, or refuses
+    schema, placeholders = java_reading(json.loads(schema_str))
+    return parse_java_reading(adapt(schema) if adapt else schema, placeholders)
 
 
 class AvroCodec:

@@ -3,9 +3,9 @@
 Avro Java ignores a logical type that is invalid on its type (a decimal of precision 0, a uuid
 on a fixed of 8 bytes, a date on a string): the value is plain data of the underlying type.
 fastavro instead refuses some such schemas outright (an invalid decimal) or converts values Java
-leaves alone, so every schema goes through `without_ignored_logical_types` before fastavro
-parses it. Code generation uses `honoured_logical_type` too: a field has the Python type Avro
-reads it as.
+leaves alone, so the runtime drops them before fastavro parses a schema
+(`contractgen.runtime.java_reading`). Code generation uses `honoured_logical_type` too: a field
+has the Python type Avro reads it as.
 """
 
 from __future__ import annotations
@@ -55,18 +55,3 @@ def _valid_decimal(props: Mapping[str, Any], size: int | None) -> bool:
     if size is not None and precision > math.floor(math.log10(2) * (8 * size - 1)):
         return False
     return precision > 0 and 0 <= scale <= precision
-
-
-def without_ignored_logical_types(schema: Any) -> Any:
-    """The schema (JSON) with every logical type Avro Java would ignore removed."""
-    if isinstance(schema, list):
-        return [without_ignored_logical_types(s) for s in schema]
-    if not isinstance(schema, dict):
-        return schema
-    result = {k: without_ignored_logical_types(v) for k, v in schema.items()}
-    base = result.get("type")
-    if "logicalType" in result and isinstance(base, str):
-        size = result.get("size") if base == "fixed" else None
-        if honoured_logical_type(base, result["logicalType"], result, size) is None:
-            del result["logicalType"]
-    return result
