@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from contractgen.avro import names
 from contractgen.avro.defaults import INVALID_DEFAULT, PendingDefault, is_valid_default
+from contractgen.avro.gcpause import collector_paused
 from contractgen.avro.jnodes import (
     JArray,
     JEnum,
@@ -386,16 +387,17 @@ def _run(
     check_external: Callable[[str, JsonValue], bool] | None,
 ) -> JavaResolution:
     parser = _Parser(source, strict=strict, external=external, check_external=check_external)
-    root = parser.parse(source.value, "", None)
-    resolution = resolve_parse(
-        root,
-        parser.registered,
-        parser.refs,
-        parser.unions,
-        source,
-        external=external,
-        check_external=check_external if strict else None,
-    )
+    with collector_paused():
+        root = parser.parse(source.value, "", None)
+        resolution = resolve_parse(
+            root,
+            parser.registered,
+            parser.refs,
+            parser.unions,
+            source,
+            external=external,
+            check_external=check_external if strict else None,
+        )
     problems = parser.problems + resolution.problems
     if problems:
         raise ContractError(problems)

@@ -8,30 +8,122 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from contractgen.avro.depth import JSON_STRING, allow_deep_schemas, check_nesting
+from contractgen.avro.gcpause import collector_paused
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import JsonValue, Location
 
 MALFORMED_JSON = "AVRO001"
 
 
+class TextPositions:
+    """Where each JSON pointer of a text is written, found on the first question.
+
+    The pointer → offset map costs a pass over the whole text in Python and ~5x the text in
+    memory: a command that reports nothing (the usual case) never builds it.
+    """
+
+    __slots__ = ("_line_starts", "_offsets", "file", "text")
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.text = text
+        self._offsets: dict[str, int] | None = None
+        self._line_starts: list[int] = []
+
+    def line_column(self, pointer: str) -> tuple[int, int]:
+        """1-based line and column of `pointer`'s key (else its value); (0, 0) if absent."""
+        if self._offsets is None:
+            self._offsets = pointer_offsets(self.text)
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        offset = self._offsets.get(pointer)
+        if offset is None:
+            return 0, 0
+        line = bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+
+_FILE, _POINTER, _LINE, _COLUMN = (
+    Location.__dict__[name] for name in ("file", "pointer", "line", "column")
+)
+"""Location's slots, written directly: `_PendingLocation` has no line and column to give yet."""
+
+
+class _PendingLocation(Location):
+    """A Location whose line and column are looked up in its text when first read.
+
+    Every IR node carries a location, and a big schema has millions of nodes: finding each one's
+    line eagerly was half of `validate`. It equals, hashes and pickles as the plain Location.
+    """
+
+    __slots__ = ("_positions",)
+    _positions: TextPositions
+
+    def __init__(self, positions: TextPositions, pointer: str) -> None:
+        _FILE.__set__(self, positions.file)
+        _POINTER.__set__(self, pointer)
+        object.__setattr__(self, "_positions", positions)
+
+    def _found(self) -> tuple[int, int]:
+        try:
+            return _LINE.__get__(self, Location), _COLUMN.__get__(self, Location)
+        except AttributeError:
+            line, column = self._positions.line_column(self.pointer)
+            _LINE.__set__(self, line)
+            _COLUMN.__set__(self, column)
+            return line, column
+
+    @property
+    def line(self) -> int:
+        return self._found()[0]
+
+    @property
+    def column(self) -> int:
+        return self._found()[1]
+
+    def _plain(self) -> Location:
+        return Location(self.file, self.pointer, *self._found())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return (self.file, self.pointer, self.line, self.column) == (
+            other.file,
+            other.pointer,
+            other.line,
+            other.column,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self._plain())
+
+    def __repr__(self) -> str:
+        return repr(self._plain())
+
+    def __reduce__(self) -> tuple[type[Location], tuple[str, str, int, int]]:
+        return Location, (self.file, self.pointer, *self._found())
+
+
 @dataclass(slots=True)
 class SourceText:
-    """A JSON document, its parsed value and a lazily built pointer → position map."""
+    """A JSON document, its parsed value and where each of its JSON pointers is written."""
 
     file: str
     text: str
     value: JsonValue
-    _offsets: dict[str, int] | None = field(default=None, repr=False)
-    _line_starts: list[int] | None = field(default=None, repr=False)
+    positions: TextPositions = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.positions = TextPositions(self.file, self.text)
 
     @classmethod
     def parse(cls, file: str, text: str) -> SourceText:
         check_nesting(file, text)
         allow_deep_schemas()
         try:
-            value: JsonValue = json.loads(
-                text, parse_constant=_no_constant, parse_int=_int, parse_float=_float
-            )
+            with collector_paused():
+                value: JsonValue = json.loads(
+                    text, parse_constant=_no_constant, parse_int=_int, parse_float=_float
+                )
         except _NumberTooLongError as error:
             raise ContractError(
                 [
@@ -59,15 +151,11 @@ class SourceText:
         return cls(file, text, value)
 
     def location(self, pointer: str) -> Location:
-        """Where `pointer` is written: a member's key if it has one, else its value (1-based)."""
-        if self._offsets is None or self._line_starts is None:
-            self._offsets = pointer_offsets(self.text)
-            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
-        offset = self._offsets.get(pointer)
-        if offset is None:
-            return Location(self.file, pointer, 0, 0)
-        line = bisect_right(self._line_starts, offset)
-        return Location(self.file, pointer, line, offset - self._line_starts[line - 1] + 1)
+        """Where `pointer` is written: a member's key if it has one, else its value (1-based).
+
+        Line and column are found when read; the location holds the text, not the parsed value.
+        """
+        return _PendingLocation(self.positions, pointer)
 
 
 MAX_NUMBER_LENGTH = 1000
