@@ -387,17 +387,16 @@ def _run(
     check_external: Callable[[str, JsonValue], bool] | None,
 ) -> JavaResolution:
     parser = _Parser(source, strict=strict, external=external, check_external=check_external)
-    with collector_paused():
-        root = parser.parse(source.value, "", None)
-        resolution = resolve_parse(
-            root,
-            parser.registered,
-            parser.refs,
-            parser.unions,
-            source,
-            external=external,
-            check_external=check_external if strict else None,
-        )
+    root = parser.parse(source.value, "", None)
+    resolution = resolve_parse(
+        root,
+        parser.registered,
+        parser.refs,
+        parser.unions,
+        source,
+        external=external,
+        check_external=check_external if strict else None,
+    )
     problems = parser.problems + resolution.problems
     if problems:
         raise ContractError(problems)
@@ -412,7 +411,8 @@ def parse_document(
     Raises ContractError with every structural problem. Defaults are not validated here: they
     may use types from other documents (see `contractgen.avro.defaults`).
     """
-    resolution = _run(source, strict=strict, external=external, check_external=None)
+    with collector_paused():
+        resolution = _run(source, strict=strict, external=external, check_external=None)
     return ParsedFile(source, resolution.root, resolution.defined, resolution.defaults)
 
 
@@ -433,6 +433,7 @@ def parse_schema(
     def check_external(fullname: str, value: JsonValue) -> bool:
         return is_valid_default(NamedRef(fullname), value, references)
 
-    source = SourceText.parse(file, text)
-    resolution = _run(source, strict=strict, external=references, check_external=check_external)
-    return self_contained(resolution.root, {**references, **resolution.defined})
+    with collector_paused():
+        source = SourceText.parse(file, text)
+        resolution = _run(source, strict=strict, external=references, check_external=check_external)
+        return self_contained(resolution.root, {**references, **resolution.defined})
