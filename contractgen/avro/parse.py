@@ -163,6 +163,8 @@ class _Parser:
     def props(
         self, node: dict[str, JsonValue], reserved: frozenset[str], pointer: str, *, copied: bool
     ) -> Props:
+        if node.keys() <= reserved:
+            return ()  # the usual case, decided without a Python step per key
         props = tuple((k, v) for k, v in node.items() if k not in reserved)
         for key, value in props if copied else ():
             # Java copies the properties of records, arrays and maps at the end of the parse,
@@ -173,12 +175,13 @@ class _Parser:
                 )
         return props
 
-    def validate(self, text: str, what: str, pointer: str) -> None:
+    def validate(self, text: str, what: str, pointer: str, member: str) -> None:
+        """A simple name, in strict mode; a problem at `pointer`'s `member`."""
         if self.strict and not names.is_valid_name(text):
             self.problem(
                 INVALID_NAME,
                 f"invalid {what} {text!r}: it must match [A-Za-z_][A-Za-z0-9_]*",
-                pointer,
+                f"{pointer}/{member}",
             )
 
     def name(self, node: dict[str, JsonValue], pointer: str, space: str | None) -> str | None:
@@ -220,7 +223,7 @@ class _Parser:
         namespace = full.rpartition(".")[0] or None
         found: dict[str, None] = {}
         for alias in self.aliases(node, pointer) or ():
-            self.validate(alias.rpartition(".")[2], "alias", f"{pointer}/aliases")
+            self.validate(alias.rpartition(".")[2], "alias", pointer, "aliases")
             found[names.java_fullname(alias, namespace)] = None
         return tuple(found)
 
@@ -272,7 +275,7 @@ class _Parser:
             return None
         field_type = self.parse(raw["type"], f"{pointer}/type", space)
         order = raw.get("order", "ascending")
-        if not isinstance(order, str) or order.upper() not in _ORDERS:
+        if order != "ascending" and (not isinstance(order, str) or order.upper() not in _ORDERS):
             self.problem(
                 INVALID_SCHEMA,
                 f"field {name!r} has order {order!r}; use ascending, descending or ignore",
@@ -291,7 +294,7 @@ class _Parser:
                     f"{pointer}/default",
                 )
             default = number
-        self.validate(name, "field name", f"{pointer}/name")
+        self.validate(name, "field name", pointer, "name")
         parsed = JField(
             name,
             field_type,
@@ -299,7 +302,7 @@ class _Parser:
             "default" in raw,
             default,
             order.lower(),
-            tuple(dict.fromkeys(self.aliases(raw, pointer) or ())),
+            tuple(dict.fromkeys(aliases)) if (aliases := self.aliases(raw, pointer)) else (),
             self.props(raw, _FIELD_RESERVED, pointer, copied=False),
             pointer,
         )
@@ -385,9 +388,14 @@ def _run(
     strict: bool,
     external: Collection[str],
     check_external: Callable[[str, JsonValue], bool] | None,
+    keep_value: bool = True,
 ) -> JavaResolution:
+    """Java's parse of `source`; without `keep_value`, its JSON is dropped once read (the IR is
+    built from the parse nodes: on a big schema the JSON's dicts and lists are ~5x the text)."""
     parser = _Parser(source, strict=strict, external=external, check_external=check_external)
     root = parser.parse(source.value, "", None)
+    if not keep_value:
+        source.value = None
     resolution = resolve_parse(
         root,
         parser.registered,
@@ -435,5 +443,11 @@ def parse_schema(
 
     with collector_paused():
         source = SourceText.parse(file, text)
-        resolution = _run(source, strict=strict, external=references, check_external=check_external)
+        resolution = _run(
+            source,
+            strict=strict,
+            external=references,
+            check_external=check_external,
+            keep_value=False,
+        )
         return self_contained(resolution.root, {**references, **resolution.defined})
