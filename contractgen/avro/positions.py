@@ -45,29 +45,73 @@ class TextPositions:
 _FILE, _POINTER, _LINE, _COLUMN = (
     Location.__dict__[name] for name in ("file", "pointer", "line", "column")
 )
-"""Location's slots, written directly: `_PendingLocation` has no line and column to give yet."""
+"""Location's slots, written directly: a TextLocation has no pointer, line or column to give yet."""
 
 
-class _PendingLocation(Location):
-    """A Location whose line and column are looked up in its text when first read.
+class TextLocation(Location):
+    """A Location in a text whose pointer, line and column are worked out when first read.
 
-    Every IR node carries a location, and a big schema has millions of nodes: finding each one's
-    line eagerly was half of `validate`. It equals, hashes and pickles as the plain Location.
+    Every parse node and IR node has a location, and a big schema has millions of nodes: finding
+    each one's line eagerly was half of `validate`, and its pointer string (`/fields/7/type/1`)
+    took more memory than the node. A location made with `child` holds its parent and a member
+    instead. It equals, hashes and pickles as the plain Location.
     """
 
-    __slots__ = ("_positions",)
-    _positions: TextPositions
+    __slots__ = ("_member", "_parent")
+    _parent: TextLocation | TextPositions
+    """The location this one is a member of; for a location given its pointer, the text."""
+    _member: str | int
 
     def __init__(self, positions: TextPositions, pointer: str) -> None:
         _FILE.__set__(self, positions.file)
         _POINTER.__set__(self, pointer)
-        object.__setattr__(self, "_positions", positions)
+        _PARENT.__set__(self, positions)
+
+    def child(self, member: str | int) -> TextLocation:
+        """The location of `member` of the value here: a schema attribute (a key that needs no
+        escaping) or an array index."""
+        child = _new(TextLocation)
+        _FILE.__set__(child, _FILE.__get__(self, Location))
+        _PARENT.__set__(child, self)
+        _MEMBER.__set__(child, member)
+        return child
+
+    @property
+    def pointer(self) -> str:
+        try:
+            pointer: str = _POINTER.__get__(self, Location)
+            return pointer
+        except AttributeError:
+            pass
+        # Up to the nearest location whose pointer is known, then down again (no recursion:
+        # schemas nest up to 1,000 levels).
+        pending: list[TextLocation] = []
+        at: TextLocation = self
+        while True:
+            try:
+                known: str = _POINTER.__get__(at, Location)
+                break
+            except AttributeError:
+                pending.append(at)
+                parent = at._parent
+                assert isinstance(parent, TextLocation)
+                at = parent
+        for location in reversed(pending):
+            known = f"{known}/{location._member}"
+            _POINTER.__set__(location, known)
+        return known
+
+    def _positions(self) -> TextPositions:
+        at: TextLocation | TextPositions = self
+        while isinstance(at, TextLocation):
+            at = at._parent
+        return at
 
     def _found(self) -> tuple[int, int]:
         try:
             return _LINE.__get__(self, Location), _COLUMN.__get__(self, Location)
         except AttributeError:
-            line, column = self._positions.line_column(self.pointer)
+            line, column = self._positions().line_column(self.pointer)
             _LINE.__set__(self, line)
             _COLUMN.__set__(self, column)
             return line, column
@@ -101,6 +145,10 @@ class _PendingLocation(Location):
 
     def __reduce__(self) -> tuple[type[Location], tuple[str, str, int, int]]:
         return Location, (self.file, self.pointer, *self._found())
+
+
+_PARENT, _MEMBER = (TextLocation.__dict__[name] for name in ("_parent", "_member"))
+_new = object.__new__
 
 
 @dataclass(slots=True)
@@ -150,12 +198,12 @@ class SourceText:
             ) from None
         return cls(file, text, value)
 
-    def location(self, pointer: str) -> Location:
+    def location(self, pointer: str) -> TextLocation:
         """Where `pointer` is written: a member's key if it has one, else its value (1-based).
 
         Line and column are found when read; the location holds the text, not the parsed value.
         """
-        return _PendingLocation(self.positions, pointer)
+        return TextLocation(self.positions, pointer)
 
 
 MAX_NUMBER_LENGTH = 1000
