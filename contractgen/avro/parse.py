@@ -64,6 +64,8 @@ _MAX_FIXED_SIZE = 2**31 - 1 - 8  # SystemLimitException's default maximum bytes 
 _INT32 = range(-(2**31), 2**31)
 _INT64 = range(-(2**63), 2**63)
 _Object: TypeAlias = dict[str, JsonValue]
+_BIG_TEXT = 1 << 20
+"""A document this big lets its JSON go once parsed, as memory counts more than reading it again."""
 
 
 @dataclass(slots=True)
@@ -385,8 +387,8 @@ def _run(
 ) -> JavaResolution:
     parser = _Parser(source, strict=strict, external=external, check_external=check_external)
     root = parser.parse(source.value, source.location(""), None)
-    if not keep_value:  # the IR is built from the parse nodes: the JSON (~5x the text) can go
-        source.value = None
+    if not keep_value:  # the IR is built from the parse nodes
+        source.drop_value()
     resolution = resolve_parse(
         root,
         parser.registered,
@@ -411,7 +413,7 @@ def parse_document(
     may use types from other documents (see `contractgen.avro.defaults`).
     """
     with collector_paused():
-        resolution = _run(source, strict, external, None)
+        resolution = _run(source, strict, external, None, len(source.text) < _BIG_TEXT)
     return ParsedFile(source, resolution.root, resolution.defined, resolution.defaults)
 
 

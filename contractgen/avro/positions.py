@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 
 from contractgen.avro.depth import JSON_STRING, allow_deep_schemas, check_nesting
 from contractgen.avro.gcpause import collector_paused
@@ -151,27 +150,35 @@ _PARENT, _MEMBER = (TextLocation.__dict__[name] for name in ("_parent", "_member
 _new = object.__new__
 
 
-@dataclass(slots=True)
 class SourceText:
     """A JSON document, its parsed value and where each of its JSON pointers is written."""
 
-    file: str
-    text: str
-    value: JsonValue
-    positions: TextPositions = field(init=False, repr=False)
+    __slots__ = ("_value", "file", "positions", "text")
 
-    def __post_init__(self) -> None:
-        self.positions = TextPositions(self.file, self.text)
+    def __init__(self, file: str, text: str, value: JsonValue) -> None:
+        self.file = file
+        self.text = text
+        self._value: JsonValue | _Dropped = value
+        self.positions = TextPositions(file, text)
+
+    @property
+    def value(self) -> JsonValue:
+        """The parsed JSON (read from the text again if it was dropped)."""
+        if isinstance(self._value, _Dropped):
+            self._value = _loads(self.text)
+        return self._value
+
+    def drop_value(self) -> None:
+        """Let the parsed JSON go once its parse is built: for a big schema its dicts and lists
+        are ~5x the text, and the largest part of the memory at the parse's peak."""
+        self._value = _Dropped()
 
     @classmethod
     def parse(cls, file: str, text: str) -> SourceText:
         check_nesting(file, text)
         allow_deep_schemas()
         try:
-            with collector_paused():
-                value: JsonValue = json.loads(
-                    text, parse_constant=_no_constant, parse_int=_int, parse_float=_float
-                )
+            value = _loads(text)
         except _NumberTooLongError as error:
             raise ContractError(
                 [
@@ -204,6 +211,20 @@ class SourceText:
         Line and column are found when read; the location holds the text, not the parsed value.
         """
         return TextLocation(self.positions, pointer)
+
+
+class _Dropped:
+    """The JSON of a SourceText that let it go."""
+
+    __slots__ = ()
+
+
+def _loads(text: str) -> JsonValue:
+    with collector_paused():
+        value: JsonValue = json.loads(
+            text, parse_constant=_no_constant, parse_int=_int, parse_float=_float
+        )
+    return value
 
 
 MAX_NUMBER_LENGTH = 1000
