@@ -13,7 +13,7 @@ Goals: memory at most 10x the schema text, time linear in it. The default sizes 
 to a few minutes on two shared cores; `--scale 10` approaches the issue's sizes.
 
 `--fields N[,M...]` runs instead the many-field schema of each size through every command (or
-those of `--commands`): the issue's case is `--fields 1200000` (a 77 MB text in this shape, every
+those of `--commands`): the issue's case is `--fields 1200000` (a 78 MB text in this shape, every
 field a nullable long with a default; several minutes and a few GB per command).
 
     .venv/bin/python bench/bench_size.py [--scale 1]
