@@ -12,13 +12,19 @@ imports: the baseline of the run).
 Goals: memory at most 10x the schema text, time linear in it. The default sizes keep the run
 to a few minutes on two shared cores; `--scale 10` approaches the issue's sizes.
 
+`--fields N[,M...]` runs instead the many-field schema of each size through every command (or
+those of `--commands`): the issue's case is `--fields 1200000` (a 78 MB text in this shape, every
+field a nullable long with a default; several minutes and a few GB per command).
+
     .venv/bin/python bench/bench_size.py [--scale 1]
+    .venv/bin/python bench/bench_size.py --fields 50000,200000,1200000 [--commands validate,compat]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -68,6 +74,7 @@ def project(root: Path, schema: dict[str, Any]) -> int:
     return len(text.encode())
 
 
+COMMANDS = {"validate": ("validate",)}
 OTHER_COMMANDS = {
     "generate": ("generate",),
     "compat": ("compat", "--level", "full", "schemas/Big.avsc", "schemas/Big.avsc"),
@@ -85,10 +92,47 @@ def other_commands(root: Path, size: float) -> None:
         )
 
 
+def by_fields(sizes: list[int], commands: list[str]) -> None:
+    """Each command on the many-field schema of each size: CPU, peak memory, memory ÷ text."""
+    table = {**COMMANDS, **OTHER_COMMANDS}
+    unknown = set(commands) - table.keys()
+    if unknown:
+        raise SystemExit(f"unknown commands {sorted(unknown)}; known: {sorted(table)}")
+    print("many-field schema through each command, one process each")
+    print(
+        f"  {'fields':>10} {'command':<9} {'text MB':>8} {'CPU s':>8} {'s/MB':>6} "
+        f"{'peak MB':>8} {'peak÷text':>9} {'over base÷text':>14}"
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-size-") as tmp:
+        tiny = Path(tmp) / "tiny"
+        project(tiny, doc_schema(0))
+        base = check_exit("tiny", run([*CONTRACTGEN, "validate"], tiny)).max_rss_mb
+        print(f"  {'(one field)':>10} {'validate':<9} {'':>8} {'':>8} {'':>6} {base:8.0f}")
+        for fields in sizes:
+            root = Path(tmp) / str(fields)
+            size = project(root, wide_schema(fields)) / 1e6
+            for label in commands:
+                result = check_exit(label, run([*CONTRACTGEN, *table[label]], root))
+                mb = result.max_rss_mb
+                print(
+                    f"  {fields:>10,} {label:<9} {size:8.2f} {result.cpu:8.2f} "
+                    f"{result.cpu / size:6.2f} {mb:8.0f} {mb * 1.048576 / size:8.1f}x "
+                    f"{(mb - base) * 1.048576 / size:13.1f}x",
+                    flush=True,
+                )
+            shutil.rmtree(root)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
-    scale = parser.parse_args().scale
+    parser.add_argument("--fields", help="comma-separated field counts: every command on each")
+    parser.add_argument("--commands", default=",".join([*COMMANDS, *OTHER_COMMANDS]))
+    args = parser.parse_args()
+    if args.fields:
+        by_fields([int(n) for n in args.fields.split(",")], args.commands.split(","))
+        return
+    scale = args.scale
     cases = {
         "tiny (baseline)": doc_schema(0),
         f"doc {2.5 * scale:g} MB": doc_schema(2.5 * scale),

@@ -12,38 +12,51 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from contractgen.avro.positions import TextLocation
 from contractgen.ir.model import JsonValue, Props
 
 
+class _Placed:
+    """A node's place in its text: `where` (a location, shared with the IR node built from it)."""
+
+    __slots__ = ()
+    where: TextLocation
+
+    @property
+    def pointer(self) -> str:
+        """The node's JSON pointer, for messages (built when asked: most nodes never are)."""
+        return self.where.pointer
+
+
 @dataclass(eq=False, slots=True)
-class JPrimitive:
+class JPrimitive(_Placed):
     type: str
     props: Props
-    pointer: str
+    where: TextLocation
 
 
 @dataclass(eq=False, slots=True)
-class JArray:
+class JArray(_Placed):
     items: JType
     props: Props
-    pointer: str
+    where: TextLocation
 
 
 @dataclass(eq=False, slots=True)
-class JMap:
+class JMap(_Placed):
     values: JType
     props: Props
-    pointer: str
+    where: TextLocation
 
 
 @dataclass(eq=False, slots=True)
-class JUnion:
+class JUnion(_Placed):
     branches: list[JType]
-    pointer: str
+    where: TextLocation
 
 
 @dataclass(eq=False, slots=True)
-class JField:
+class JField(_Placed):
     name: str
     type: JType
     doc: str | None
@@ -52,17 +65,17 @@ class JField:
     order: str
     aliases: tuple[str, ...]
     props: Props
-    pointer: str
+    where: TextLocation
 
 
 @dataclass(eq=False, slots=True)
-class JNamed:
+class JNamed(_Placed):
     fullname: str
     doc: str | None
     props: Props
     aliases: tuple[str, ...]
     """Full names, each once, in order of appearance (Java's `LinkedHashSet<Name>`)."""
-    pointer: str
+    where: TextLocation
 
 
 @dataclass(eq=False, slots=True)
@@ -83,21 +96,21 @@ class JFixed(JNamed):
 
 
 @dataclass(eq=False, slots=True)
-class JRef:
+class JRef(_Placed):
     """A name not known yet where it is used (Java's placeholder): resolved after the parse."""
 
     fullname: str
     """The full name Java looks it up by at the end: the namespace where it was used, applied."""
-    pointer: str
+    where: TextLocation
     written: str
 
 
 @dataclass(eq=False, slots=True)
-class JExternal:
+class JExternal(_Placed):
     """A type defined outside this text (a schema reference, another file), used by name."""
 
     fullname: str
-    pointer: str
+    where: TextLocation
 
 
 JType = JPrimitive | JArray | JMap | JUnion | JRecord | JEnum | JFixed | JRef | JExternal

@@ -188,7 +188,7 @@ class _Resolver:
 
     # -- the IR -----------------------------------------------------------------------------
     def convert(self, t: JType) -> AvroType:
-        loc = self.source.location(t.pointer)
+        loc = t.where
         if isinstance(t, JRef):
             resolved = self.target(t)
             if resolved is None:
@@ -206,7 +206,7 @@ class _Resolver:
             return Union(tuple(self.convert(b) for b in t.branches), loc)
         if t.fullname in self.defined:
             return NamedRef(t.fullname, loc)
-        where = self.source.location(t.pointer)
+        where = t.where
         if isinstance(t, JEnum):
             definition: NamedType = Enum(
                 t.fullname, t.symbols, t.doc, t.default, t.aliases, t.props, where
@@ -222,12 +222,10 @@ class _Resolver:
 
     def convert_field(self, f: JField) -> Field:
         field_type = self.convert(f.type)
-        where = self.source.location(f.pointer)
+        where = f.where
         if f.has_default:
             self.defaults.append(
-                PendingDefault(
-                    f.name, field_type, f.default, self.source.location(f"{f.pointer}/default")
-                )
+                PendingDefault(f.name, field_type, f.default, f.where.child("default"))
             )
         return Field(
             f.name,

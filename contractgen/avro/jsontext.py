@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from contractgen.ir.model import JsonValue
@@ -16,9 +17,14 @@ from contractgen.ir.model import JsonValue
 _LOWER_HEX_ESCAPE = re.compile(r"\\u00([0-9a-f]{2})")
 
 
+# What `json.dumps(text, ensure_ascii=False)` calls, without building an encoder per string:
+# a canonical string writes a few strings per field.
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def java_string(text: str) -> str:
     """A JSON string literal with Jackson's escapes (upper-case hex for control characters)."""
-    encoded = json.dumps(text, ensure_ascii=False)
+    encoded = _encode_string(text)
     if "\\u00" not in encoded:
         return encoded
     return _LOWER_HEX_ESCAPE.sub(lambda m: "\\u00" + m.group(1).upper(), encoded)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from contractgen.avro import names
 from contractgen.avro.defaults import INVALID_DEFAULT, PendingDefault, is_valid_default
+from contractgen.avro.gcpause import collector_paused
 from contractgen.avro.jnodes import (
     JArray,
     JEnum,
@@ -36,7 +38,7 @@ from contractgen.avro.jresolve import (
     valid_at_parse,
 )
 from contractgen.avro.jsontext import java_parse_double
-from contractgen.avro.positions import SourceText
+from contractgen.avro.positions import SourceText, TextLocation
 from contractgen.avro.resolve import self_contained
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import (
@@ -61,6 +63,9 @@ _ORDERS = ("ASCENDING", "DESCENDING", "IGNORE")
 _MAX_FIXED_SIZE = 2**31 - 1 - 8  # SystemLimitException's default maximum bytes length
 _INT32 = range(-(2**31), 2**31)
 _INT64 = range(-(2**63), 2**63)
+_Object: TypeAlias = dict[str, JsonValue]
+_BIG_TEXT = 1 << 20
+"""A document this big lets its JSON go once parsed, as memory counts more than reading it again."""
 
 
 @dataclass(slots=True)
@@ -91,20 +96,20 @@ class _Parser:
         self.unions: list[JUnion] = []
         self.problems: list[Diagnostic] = []
 
-    def problem(self, code: str, message: str, pointer: str) -> JPrimitive:
-        self.problems.append(Diagnostic(code, message, self.source.location(pointer)))
-        return JPrimitive("null", (), pointer)
+    def problem(self, code: str, message: str, where: TextLocation) -> JPrimitive:
+        self.problems.append(Diagnostic(code, message, where))
+        return JPrimitive("null", (), where)
 
-    def parse(self, node: JsonValue, pointer: str, space: str | None) -> JType:
+    def parse(self, node: JsonValue, where: TextLocation, space: str | None) -> JType:
         if isinstance(node, str):
-            return self.find(node, pointer, space)
+            return self.find(node, where, space)
         if isinstance(node, list):
-            return self.union(node, pointer, space)
+            return self.union(node, where, space)
         if not isinstance(node, dict):
             return self.problem(
                 INVALID_SCHEMA,
                 f"a schema must be a type name, an object or a union array, not {node!r}",
-                pointer,
+                where,
             )
         kind = node.get("type")
         if not isinstance(kind, str):
@@ -112,79 +117,80 @@ class _Parser:
                 INVALID_SCHEMA,
                 'a schema object needs a "type" that is a type name; a nested type object or '
                 "union goes in a field's type, not in another type's \"type\"",
-                pointer,
+                where,
             )
         if names.is_primitive(kind):
-            return JPrimitive(
-                kind, self.props(node, _SCHEMA_RESERVED, pointer, copied=False), pointer
-            )
+            return JPrimitive(kind, self.props(node, _SCHEMA_RESERVED, where, copied=False), where)
         if kind in ("record", "error"):
-            return self.record(node, pointer, space, is_error=kind == "error")
+            return self.record(node, where, space, is_error=kind == "error")
         if kind == "enum":
-            return self.enum(node, pointer, space)
+            return self.enum(node, where, space)
         if kind == "fixed":
-            return self.fixed(node, pointer, space)
+            return self.fixed(node, where, space)
         if kind in ("array", "map"):
             key = "items" if kind == "array" else "values"
             if key not in node:
-                return self.problem(INVALID_SCHEMA, f'{kind} type has no "{key}"', pointer)
-            child = self.parse(node[key], f"{pointer}/{key}", space)
-            props = self.props(node, _SCHEMA_RESERVED, pointer, copied=True)
-            return JArray(child, props, pointer) if kind == "array" else JMap(child, props, pointer)
-        return self.find(kind, f"{pointer}/type", space)
+                return self.problem(INVALID_SCHEMA, f'{kind} type has no "{key}"', where)
+            child = self.parse(node[key], where.child(key), space)
+            props = self.props(node, _SCHEMA_RESERVED, where, copied=True)
+            return JArray(child, props, where) if kind == "array" else JMap(child, props, where)
+        return self.find(kind, where.child("type"), space)
 
-    def find(self, name: str, pointer: str, space: str | None) -> JType:
+    def find(self, name: str, where: TextLocation, space: str | None) -> JType:
         """Java's `ParseContext.find`: the enclosing namespace first, then the name as written."""
         if names.is_primitive(name):
-            return JPrimitive(name, (), pointer)
+            return JPrimitive(name, (), where)
         full = f"{space}.{name}" if space and "." not in name else name
         for candidate in (full, name):
             if candidate in self.registered:
                 return self.registered[candidate]
             if candidate in self.external:
-                return JExternal(candidate, pointer)
-        ref = JRef(full, pointer, name)
+                return JExternal(candidate, where)
+        ref = JRef(full, where, name)
         self.refs.append(ref)
         return ref
 
-    def union(self, branches: list[JsonValue], pointer: str, space: str | None) -> JType:
+    def union(self, branches: list[JsonValue], where: TextLocation, space: str | None) -> JType:
         union = JUnion(
-            [self.parse(b, f"{pointer}/{i}", space) for i, b in enumerate(branches)], pointer
+            [self.parse(b, where.child(i), space) for i, b in enumerate(branches)], where
         )
         for index, branch in enumerate(union.branches):
             if isinstance(branch, JUnion):
                 self.problem(
-                    INVALID_SCHEMA, "a union cannot directly contain a union", f"{pointer}/{index}"
+                    INVALID_SCHEMA, "a union cannot directly contain a union", where.child(index)
                 )
         self.unions.append(union)
         return union
 
     def props(
-        self, node: dict[str, JsonValue], reserved: frozenset[str], pointer: str, *, copied: bool
+        self, node: _Object, skip: frozenset[str], where: TextLocation, *, copied: bool
     ) -> Props:
-        props = tuple((k, v) for k, v in node.items() if k not in reserved)
+        if node.keys() <= skip:
+            return ()  # the usual case, decided without a Python step per key
+        props = tuple((k, v) for k, v in node.items() if k not in skip)
         for key, value in props if copied else ():
             # Java copies the properties of records, arrays and maps at the end of the parse,
             # through Java objects: an integer beyond a long has none, and Java refuses it.
             if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
                 self.problem(
-                    INVALID_SCHEMA, f"property {key!r} is an integer beyond 64 bits", pointer
+                    INVALID_SCHEMA, f"property {key!r} is an integer beyond 64 bits", where
                 )
         return props
 
-    def validate(self, text: str, what: str, pointer: str) -> None:
+    def validate(self, text: str, what: str, where: TextLocation, member: str) -> None:
+        """A simple name, in strict mode; a problem at `where`'s `member`."""
         if self.strict and not names.is_valid_name(text):
             self.problem(
                 INVALID_NAME,
                 f"invalid {what} {text!r}: it must match [A-Za-z_][A-Za-z0-9_]*",
-                pointer,
+                where.child(member),
             )
 
-    def name(self, node: dict[str, JsonValue], pointer: str, space: str | None) -> str | None:
+    def name(self, node: _Object, where: TextLocation, space: str | None) -> str | None:
         """Java's `new Name(name, namespace)`: the full name of a definition, or None."""
         name = node.get("name")
         if not isinstance(name, str):
-            self.problem(INVALID_SCHEMA, 'a named type needs a "name"', pointer)
+            self.problem(INVALID_SCHEMA, 'a named type needs a "name"', where)
             return None
         explicit = node.get("namespace")
         full = names.java_fullname(name, explicit if isinstance(explicit, str) else space)
@@ -194,32 +200,32 @@ class _Parser:
             self.problem(
                 INVALID_NAME,
                 f"invalid name {full!r}: every part must match [A-Za-z_][A-Za-z0-9_]*",
-                f"{pointer}/name",
+                where.child("name"),
             )
         if full in PRIMITIVE_NAMES:
             self.problem(
                 INVALID_NAME,
                 f"a named type cannot be called {full!r} (a primitive type)",
-                f"{pointer}/name",
+                where.child("name"),
             )
         return full
 
-    def aliases(self, node: dict[str, JsonValue], pointer: str) -> list[str] | None:
+    def aliases(self, node: _Object, where: TextLocation) -> list[str] | None:
         raw = node.get("aliases")
         if raw is None and "aliases" not in node:
             return None
         if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
             self.problem(
-                INVALID_SCHEMA, '"aliases" must be an array of strings', f"{pointer}/aliases"
+                INVALID_SCHEMA, '"aliases" must be an array of strings', where.child("aliases")
             )
             return None
         return [str(a) for a in raw]
 
-    def type_aliases(self, node: dict[str, JsonValue], pointer: str, full: str) -> tuple[str, ...]:
+    def type_aliases(self, node: _Object, where: TextLocation, full: str) -> tuple[str, ...]:
         namespace = full.rpartition(".")[0] or None
         found: dict[str, None] = {}
-        for alias in self.aliases(node, pointer) or ():
-            self.validate(alias.rpartition(".")[2], "alias", f"{pointer}/aliases")
+        for alias in self.aliases(node, where) or ():
+            self.validate(alias.rpartition(".")[2], "alias", where, "aliases")
             found[names.java_fullname(alias, namespace)] = None
         return tuple(found)
 
@@ -231,51 +237,52 @@ class _Parser:
                 DUPLICATE_DEFINITION,
                 f"{named.fullname!r} is defined twice differently; refer to it by name after its "
                 "first definition",
-                f"{named.pointer}/name",
+                named.where.child("name"),
             )
 
     def record(
-        self, node: dict[str, JsonValue], pointer: str, space: str | None, *, is_error: bool
+        self, node: _Object, where: TextLocation, space: str | None, *, is_error: bool
     ) -> JType:
-        full = self.name(node, pointer, space)
+        full = self.name(node, where, space)
         raw_fields = node.get("fields")
         if not isinstance(raw_fields, list):
-            return self.problem(INVALID_SCHEMA, 'a record needs a "fields" array', pointer)
+            return self.problem(INVALID_SCHEMA, 'a record needs a "fields" array', where)
         if full is None:
-            return JPrimitive("null", (), pointer)
+            return JPrimitive("null", (), where)
         inner = full.rpartition(".")[0] or None
         fields: list[JField] = []
         seen: set[str] = set()
+        fields_at = where.child("fields")
         for index, raw in enumerate(raw_fields):
-            parsed = self.field(raw, f"{pointer}/fields/{index}", inner)
+            parsed = self.field(raw, fields_at.child(index), inner)
             if parsed is None:
                 continue
             if parsed.name in seen:
-                self.problem(INVALID_SCHEMA, f"duplicate field {parsed.name!r}", parsed.pointer)
+                self.problem(INVALID_SCHEMA, f"duplicate field {parsed.name!r}", parsed.where)
             seen.add(parsed.name)
             fields.append(parsed)
-        props = self.props(node, _SCHEMA_RESERVED, pointer, copied=True)
+        props = self.props(node, _SCHEMA_RESERVED, where, copied=True)
         doc = _text(node.get("doc"))
-        aliases = self.type_aliases(node, pointer, full)
-        record = JRecord(full, doc, props, aliases, pointer, is_error, fields)
+        aliases = self.type_aliases(node, where, full)
+        record = JRecord(full, doc, props, aliases, where, is_error, fields)
         self.register(record)
         return record
 
-    def field(self, raw: JsonValue, pointer: str, space: str | None) -> JField | None:
+    def field(self, raw: JsonValue, where: TextLocation, space: str | None) -> JField | None:
         name = raw.get("name") if isinstance(raw, dict) else None
         if not isinstance(raw, dict) or not isinstance(name, str):
-            self.problem(INVALID_SCHEMA, 'a field must be an object with a "name"', pointer)
+            self.problem(INVALID_SCHEMA, 'a field must be an object with a "name"', where)
             return None
         if "type" not in raw:
-            self.problem(INVALID_SCHEMA, f'field {name!r} has no "type"', pointer)
+            self.problem(INVALID_SCHEMA, f'field {name!r} has no "type"', where)
             return None
-        field_type = self.parse(raw["type"], f"{pointer}/type", space)
+        field_type = self.parse(raw["type"], where.child("type"), space)
         order = raw.get("order", "ascending")
-        if not isinstance(order, str) or order.upper() not in _ORDERS:
+        if order != "ascending" and (not isinstance(order, str) or order.upper() not in _ORDERS):
             self.problem(
                 INVALID_SCHEMA,
                 f"field {name!r} has order {order!r}; use ascending, descending or ignore",
-                f"{pointer}/order",
+                where.child("order"),
             )
             order = "ascending"
         default = raw.get("default")
@@ -287,10 +294,10 @@ class _Parser:
                 self.problem(
                     INVALID_SCHEMA,
                     f"default {default!r} of field {name!r} is not a number",
-                    f"{pointer}/default",
+                    where.child("default"),
                 )
             default = number
-        self.validate(name, "field name", f"{pointer}/name")
+        self.validate(name, "field name", where, "name")
         parsed = JField(
             name,
             field_type,
@@ -298,9 +305,9 @@ class _Parser:
             "default" in raw,
             default,
             order.lower(),
-            tuple(dict.fromkeys(self.aliases(raw, pointer) or ())),
-            self.props(raw, _FIELD_RESERVED, pointer, copied=False),
-            pointer,
+            tuple(dict.fromkeys(aliases)) if (aliases := self.aliases(raw, where)) else (),
+            self.props(raw, _FIELD_RESERVED, where, copied=False),
+            where,
         )
         check = self.check_external
         needs_check = self.strict and parsed.has_default and check is not None
@@ -313,58 +320,51 @@ class _Parser:
             INVALID_DEFAULT,
             f"default {_short(parsed.default)} of field {parsed.name!r} does not match its type; "
             "give a default of the field's type (for a union, of one of its branches)",
-            f"{parsed.pointer}/default",
+            parsed.where.child("default"),
         )
 
-    def enum(self, node: dict[str, JsonValue], pointer: str, space: str | None) -> JType:
-        full = self.name(node, pointer, space)
+    def enum(self, node: _Object, where: TextLocation, space: str | None) -> JType:
+        full = self.name(node, where, space)
         symbols = node.get("symbols")
         if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
-            return self.problem(
-                INVALID_SCHEMA, 'an enum needs a "symbols" array of strings', pointer
-            )
+            return self.problem(INVALID_SCHEMA, 'an enum needs a "symbols" array of strings', where)
         if full is None:
-            return JPrimitive("null", (), pointer)
+            return JPrimitive("null", (), where)
         texts = tuple(str(s) for s in symbols)
         for index, symbol in enumerate(texts):
+            at = where.child("symbols").child(index)
             if self.strict and not names.is_valid_name(symbol):
-                self.problem(
-                    INVALID_NAME, f"invalid enum symbol {symbol!r}", f"{pointer}/symbols/{index}"
-                )
+                self.problem(INVALID_NAME, f"invalid enum symbol {symbol!r}", at)
             if symbol in texts[:index]:
-                self.problem(
-                    INVALID_SCHEMA,
-                    f"duplicate enum symbol {symbol!r}",
-                    f"{pointer}/symbols/{index}",
-                )
+                self.problem(INVALID_SCHEMA, f"duplicate enum symbol {symbol!r}", at)
         default = node.get("default")
         default = default if isinstance(default, str) else None  # Java ignores a non-string one
         if default is not None and default not in texts:
             self.problem(
                 INVALID_SCHEMA,
                 f"enum default {default!r} is not one of its symbols {list(texts)}",
-                f"{pointer}/default",
+                where.child("default"),
             )
-        props = self.props(node, _ENUM_RESERVED, pointer, copied=False)
-        aliases = self.type_aliases(node, pointer, full)
-        enum = JEnum(full, _text(node.get("doc")), props, aliases, pointer, texts, default)
+        props = self.props(node, _ENUM_RESERVED, where, copied=False)
+        aliases = self.type_aliases(node, where, full)
+        enum = JEnum(full, _text(node.get("doc")), props, aliases, where, texts, default)
         self.register(enum)
         return enum
 
-    def fixed(self, node: dict[str, JsonValue], pointer: str, space: str | None) -> JType:
-        full = self.name(node, pointer, space)
+    def fixed(self, node: _Object, where: TextLocation, space: str | None) -> JType:
+        full = self.name(node, where, space)
         size = node.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or size not in _INT32:
-            return self.problem(INVALID_SCHEMA, 'a fixed type needs an integer "size"', pointer)
+            return self.problem(INVALID_SCHEMA, 'a fixed type needs an integer "size"', where)
         if not 0 <= size <= _MAX_FIXED_SIZE:
             return self.problem(
-                INVALID_SCHEMA, f"fixed size {size} is out of range", f"{pointer}/size"
+                INVALID_SCHEMA, f"fixed size {size} is out of range", where.child("size")
             )
         if full is None:
-            return JPrimitive("null", (), pointer)
-        props = self.props(node, _SCHEMA_RESERVED, pointer, copied=False)
-        aliases = self.type_aliases(node, pointer, full)
-        fixed = JFixed(full, _text(node.get("doc")), props, aliases, pointer, size)
+            return JPrimitive("null", (), where)
+        props = self.props(node, _SCHEMA_RESERVED, where, copied=False)
+        aliases = self.type_aliases(node, where, full)
+        fixed = JFixed(full, _text(node.get("doc")), props, aliases, where, size)
         self.register(fixed)
         return fixed
 
@@ -380,13 +380,15 @@ def _short(value: JsonValue) -> str:
 
 def _run(
     source: SourceText,
-    *,
     strict: bool,
     external: Collection[str],
     check_external: Callable[[str, JsonValue], bool] | None,
+    keep_value: bool = True,
 ) -> JavaResolution:
     parser = _Parser(source, strict=strict, external=external, check_external=check_external)
-    root = parser.parse(source.value, "", None)
+    root = parser.parse(source.value, source.location(""), None)
+    if not keep_value:  # the IR is built from the parse nodes
+        source.drop_value()
     resolution = resolve_parse(
         root,
         parser.registered,
@@ -410,7 +412,8 @@ def parse_document(
     Raises ContractError with every structural problem. Defaults are not validated here: they
     may use types from other documents (see `contractgen.avro.defaults`).
     """
-    resolution = _run(source, strict=strict, external=external, check_external=None)
+    with collector_paused():
+        resolution = _run(source, strict, external, None, len(source.text) < _BIG_TEXT)
     return ParsedFile(source, resolution.root, resolution.defined, resolution.defaults)
 
 
@@ -431,6 +434,7 @@ def parse_schema(
     def check_external(fullname: str, value: JsonValue) -> bool:
         return is_valid_default(NamedRef(fullname), value, references)
 
-    source = SourceText.parse(file, text)
-    resolution = _run(source, strict=strict, external=references, check_external=check_external)
-    return self_contained(resolution.root, {**references, **resolution.defined})
+    with collector_paused():
+        source = SourceText.parse(file, text)
+        resolution = _run(source, strict, references, check_external, keep_value=False)
+        return self_contained(resolution.root, {**references, **resolution.defined})

@@ -5,33 +5,180 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 
 from contractgen.avro.depth import JSON_STRING, allow_deep_schemas, check_nesting
+from contractgen.avro.gcpause import collector_paused
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import JsonValue, Location
 
 MALFORMED_JSON = "AVRO001"
 
 
-@dataclass(slots=True)
-class SourceText:
-    """A JSON document, its parsed value and a lazily built pointer → position map."""
+class TextPositions:
+    """Where each JSON pointer of a text is written, found on the first question.
 
-    file: str
-    text: str
-    value: JsonValue
-    _offsets: dict[str, int] | None = field(default=None, repr=False)
-    _line_starts: list[int] | None = field(default=None, repr=False)
+    The pointer → offset map costs a pass over the whole text in Python and ~5x the text in
+    memory: a command that reports nothing (the usual case) never builds it.
+    """
+
+    __slots__ = ("_line_starts", "_offsets", "file", "text")
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.text = text
+        self._offsets: dict[str, int] | None = None
+        self._line_starts: list[int] = []
+
+    def line_column(self, pointer: str) -> tuple[int, int]:
+        """1-based line and column of `pointer`'s key (else its value); (0, 0) if absent."""
+        if self._offsets is None:
+            self._offsets = pointer_offsets(self.text)
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        offset = self._offsets.get(pointer)
+        if offset is None:
+            return 0, 0
+        line = bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+
+_FILE, _POINTER, _LINE, _COLUMN = (
+    Location.__dict__[name] for name in ("file", "pointer", "line", "column")
+)
+"""Location's slots, written directly: a TextLocation has no pointer, line or column to give yet."""
+
+
+class TextLocation(Location):
+    """A Location in a text whose pointer, line and column are worked out when first read.
+
+    Every parse node and IR node has a location, and a big schema has millions of nodes: finding
+    each one's line eagerly was half of `validate`, and its pointer string (`/fields/7/type/1`)
+    took more memory than the node. A location made with `child` holds its parent and a member
+    instead. It equals, hashes and pickles as the plain Location.
+    """
+
+    __slots__ = ("_member", "_parent")
+    _parent: TextLocation | TextPositions
+    """The location this one is a member of; for a location given its pointer, the text."""
+    _member: str | int
+
+    def __init__(self, positions: TextPositions, pointer: str) -> None:
+        _FILE.__set__(self, positions.file)
+        _POINTER.__set__(self, pointer)
+        _PARENT.__set__(self, positions)
+
+    def child(self, member: str | int) -> TextLocation:
+        """The location of `member` of the value here: a schema attribute (a key that needs no
+        escaping) or an array index."""
+        child = _new(TextLocation)
+        _FILE.__set__(child, _FILE.__get__(self, Location))
+        _PARENT.__set__(child, self)
+        _MEMBER.__set__(child, member)
+        return child
+
+    @property
+    def pointer(self) -> str:
+        try:
+            pointer: str = _POINTER.__get__(self, Location)
+            return pointer
+        except AttributeError:
+            pass
+        # Up to the nearest location whose pointer is known, then down again (no recursion:
+        # schemas nest up to 1,000 levels).
+        pending: list[TextLocation] = []
+        at: TextLocation = self
+        while True:
+            try:
+                known: str = _POINTER.__get__(at, Location)
+                break
+            except AttributeError:
+                pending.append(at)
+                parent = at._parent
+                assert isinstance(parent, TextLocation)
+                at = parent
+        for location in reversed(pending):
+            known = f"{known}/{location._member}"
+            _POINTER.__set__(location, known)
+        return known
+
+    def _positions(self) -> TextPositions:
+        at: TextLocation | TextPositions = self
+        while isinstance(at, TextLocation):
+            at = at._parent
+        return at
+
+    def _found(self) -> tuple[int, int]:
+        try:
+            return _LINE.__get__(self, Location), _COLUMN.__get__(self, Location)
+        except AttributeError:
+            line, column = self._positions().line_column(self.pointer)
+            _LINE.__set__(self, line)
+            _COLUMN.__set__(self, column)
+            return line, column
+
+    @property
+    def line(self) -> int:
+        return self._found()[0]
+
+    @property
+    def column(self) -> int:
+        return self._found()[1]
+
+    def _plain(self) -> Location:
+        return Location(self.file, self.pointer, *self._found())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return (self.file, self.pointer, self.line, self.column) == (
+            other.file,
+            other.pointer,
+            other.line,
+            other.column,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self._plain())
+
+    def __repr__(self) -> str:
+        return repr(self._plain())
+
+    def __reduce__(self) -> tuple[type[Location], tuple[str, str, int, int]]:
+        return Location, (self.file, self.pointer, *self._found())
+
+
+_PARENT, _MEMBER = (TextLocation.__dict__[name] for name in ("_parent", "_member"))
+_new = object.__new__
+
+
+class SourceText:
+    """A JSON document, its parsed value and where each of its JSON pointers is written."""
+
+    __slots__ = ("_value", "file", "positions", "text")
+
+    def __init__(self, file: str, text: str, value: JsonValue) -> None:
+        self.file = file
+        self.text = text
+        self._value: JsonValue | _Dropped = value
+        self.positions = TextPositions(file, text)
+
+    @property
+    def value(self) -> JsonValue:
+        """The parsed JSON (read from the text again if it was dropped)."""
+        if isinstance(self._value, _Dropped):
+            self._value = _loads(self.text)
+        return self._value
+
+    def drop_value(self) -> None:
+        """Let the parsed JSON go once its parse is built: for a big schema its dicts and lists
+        are ~5x the text, and the largest part of the memory at the parse's peak."""
+        self._value = _Dropped()
 
     @classmethod
     def parse(cls, file: str, text: str) -> SourceText:
         check_nesting(file, text)
         allow_deep_schemas()
         try:
-            value: JsonValue = json.loads(
-                text, parse_constant=_no_constant, parse_int=_int, parse_float=_float
-            )
+            value = _loads(text)
         except _NumberTooLongError as error:
             raise ContractError(
                 [
@@ -58,16 +205,26 @@ class SourceText:
             ) from None
         return cls(file, text, value)
 
-    def location(self, pointer: str) -> Location:
-        """Where `pointer` is written: a member's key if it has one, else its value (1-based)."""
-        if self._offsets is None or self._line_starts is None:
-            self._offsets = pointer_offsets(self.text)
-            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
-        offset = self._offsets.get(pointer)
-        if offset is None:
-            return Location(self.file, pointer, 0, 0)
-        line = bisect_right(self._line_starts, offset)
-        return Location(self.file, pointer, line, offset - self._line_starts[line - 1] + 1)
+    def location(self, pointer: str) -> TextLocation:
+        """Where `pointer` is written: a member's key if it has one, else its value (1-based).
+
+        Line and column are found when read; the location holds the text, not the parsed value.
+        """
+        return TextLocation(self.positions, pointer)
+
+
+class _Dropped:
+    """The JSON of a SourceText that let it go."""
+
+    __slots__ = ()
+
+
+def _loads(text: str) -> JsonValue:
+    with collector_paused():
+        value: JsonValue = json.loads(
+            text, parse_constant=_no_constant, parse_int=_int, parse_float=_float
+        )
+    return value
 
 
 MAX_NUMBER_LENGTH = 1000
