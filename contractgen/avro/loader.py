@@ -103,15 +103,20 @@ def load_schema_files(
                 continue
             memo.sources[file.path, file.text] = source
         sources.append(source)
-    everything = frozenset(name for source in sources for name in _declared(source.value, None))
+    declared = [frozenset(_declared(source.value, None)) for source in sources]
+    everything = frozenset().union(*declared)
 
     parsed: list[ParsedFile] = []
-    for source in sources:
+    for source, own in zip(sources, declared, strict=True):
         key = (source.file, source.text, strict, everything)
         document = memo.parsed.get(key)
         if document is None:
             try:
-                document = parse_document(source, strict=strict, external=everything)
+                # a name the document defines itself binds as Java binds it within one text
+                # (from the end of its definition, after the enclosing namespace's candidate);
+                # only the other files' names are known from the start
+                external = everything - own
+                document = parse_document(source, strict=strict, external=external)
             except ContractError as error:
                 problems.extend(error.diagnostics)
                 continue

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from contractgen.avro.canonical import identity
+from contractgen.avro.canonical import identity, rebindings
 from contractgen.avro.loader import SchemaSet
 from contractgen.avro.resolve import self_contained
 from contractgen.config import Config, SubjectStrategy, TopicConfig
@@ -43,6 +43,7 @@ from contractgen.ir.model import (
 UNKNOWN_EVENT = "IR001"
 BAD_KEY = "IR002"
 SUBJECT_CLASH = "IR003"
+UNSTORABLE_SCHEMA = "IR004"
 
 
 def subject_name(strategy: SubjectStrategy, topic: str, role: Role, record_name: str) -> str:
@@ -97,6 +98,8 @@ class _Builder:
         table = {**self.schemas.types, envelope.fullname: envelope}
         value = self.contract(topic.name, Role.VALUE, self_contained(envelope, table), level)
         key = self.contract(topic.name, Role.KEY, self_contained(key_type, table), level)
+        for contract in (value, key):
+            self.storable(index, contract)
         return Topic(
             topic.name,
             key,
@@ -148,6 +151,21 @@ class _Builder:
         self.problems.append(Diagnostic(
             BAD_KEY, f"topic {topic.name!r}: {problem}", self.where("topics", index, "key_field")
         ))  # fmt: skip
+
+    def storable(self, index: int, contract: Contract) -> None:
+        """A registry keeps Java's text of the schema (the canonical string) and parses it again
+        whenever it reads it: a short name in it that Avro binds to another type (Java writes
+        null-namespace types by their bare names) would change the contract once stored."""
+        for rebinding in rebindings(contract.schema)[:1]:
+            where = f" (at {rebinding.location})" if rebinding.location else ""
+            self.problems.append(Diagnostic(
+                UNSTORABLE_SCHEMA,
+                f"topic {contract.topic!r}: its {contract.role} schema cannot be stored as it "
+                f"is: Avro writes the type {rebinding.meant!r}{where} as {rebinding.written!r}, "
+                f"which it reads back as {rebinding.read_as!r}; give one of the two types "
+                "another name or namespace",
+                self.where("topics", index, "key" if contract.role is Role.KEY else "events"),
+            ))  # fmt: skip
 
     def shared_subjects(self, topics: list[tuple[int, Topic]]) -> None:
         """Two topics (or roles) writing one subject must write the same schema at one level."""
