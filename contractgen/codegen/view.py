@@ -233,6 +233,11 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
             factory = "list" if source == "[]" else "dict"
         elif source.endswith("()") and source[:-2].isidentifier() and not foreign:
             factory = source[:-2]  # a record of this module whose fields all have defaults
+        elif scope.late and py.mutable and not foreign and source[0] in "[{":
+            # pydantic copies a default for each instance; and mypy types a literal in
+            # `Field(default=...)` as the field's type, not in a lambda given to
+            # `default_factory` (`{"k": None}` would be a dict of None, not of `bool | None`)
+            default = f"{scope.imports.std('pydantic', 'Field')}(default={source})"
         elif py.mutable or foreign or source.startswith(("UUID(", "Duration(")):
             # mutable values must not be shared between instances, and linters only trust
             # calls to known-immutable types (Decimal, datetime) as shared defaults
