@@ -210,14 +210,6 @@ def reparsable_string(schema: AvroSchema) -> tuple[str, list[Rebinding]]:
     return writer.write(schema.root, None), writer.rebindings
 
 
-def rebindings(schema: AvroSchema) -> list[Rebinding]:
-    """The references of `canonical_string(schema)` that Avro Java would read as another type
-    (or as an undefined name) when it parses the text back."""
-    writer = _JavaWriter(schema, normalized=False, known=())
-    writer.write(schema.root, None)
-    return writer.rebindings
-
-
 def normalized_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:
     """The `normalize=true` form: properties and aliases sorted, references by full name."""
     return _JavaWriter(schema, normalized=True, known=known).write(schema.root, None)
@@ -256,5 +248,13 @@ def parsing_canonical_form(schema: AvroSchema) -> str:
     return pcf(schema.root)
 
 
+def checked_identity(schema: AvroSchema) -> tuple[Identity, list[Rebinding]]:
+    """The identities, and the references of the canonical string that Avro Java would read
+    back as another type (or as an undefined name) when it parses the text again."""
+    writer = _JavaWriter(schema, normalized=False, known=())
+    text = writer.write(schema.root, None)
+    return Identity(text, parsing_canonical_form(schema)), writer.rebindings
+
+
 def identity(schema: AvroSchema) -> Identity:
-    return Identity(canonical_string(schema), parsing_canonical_form(schema))
+    return checked_identity(schema)[0]

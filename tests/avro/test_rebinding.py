@@ -15,8 +15,8 @@ from codegen.vectors import oracle_schemas
 
 from contractgen.avro.canonical import (
     canonical_string,
+    checked_identity,
     parsing_canonical_form,
-    rebindings,
     reparsable_string,
 )
 from contractgen.avro.loader import SchemaFile, load_schema_files
@@ -75,7 +75,7 @@ def test_java_s_own_text_can_rebind_and_the_reparsable_one_does_not() -> None:
     assert inner.fields[0].type.branches[1] == NamedRef("a.b.X")  # type: ignore[union-attr]
     java = canonical_string(schema)
     assert '"type":["null","X"]' in java  # Java writes it short: read back, it is the enum
-    [rebinding] = rebindings(schema)
+    [rebinding] = checked_identity(schema)[1]
     assert (rebinding.meant, rebinding.written, rebinding.read_as) == ("a.b.X", "X", "X")
     assert rebinding.location is not None
     assert rebinding.location.pointer == "/fields/2/type/fields/0/type/1"
