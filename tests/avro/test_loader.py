@@ -184,7 +184,7 @@ def test_an_enum_default_outside_the_symbols_is_valid_avro_but_generates_no_code
         generate(contracts, Options(package="p"))
     [problem] = error.value.diagnostics
     assert problem.code == "GEN003"
-    assert "'NOPE' is not a symbol of acme.Status" in problem.message
+    assert "'NOPE' is not a symbol of acme.Status (A, B; Avro accepts" in problem.message
     assert problem.location is not None and problem.location.file.endswith("user.avsc")
 
 
