@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from contractgen.avro.jsontext import java_json, java_string
 from contractgen.ir.model import (
@@ -19,6 +20,7 @@ from contractgen.ir.model import (
     Enum,
     Field,
     Identity,
+    Location,
     Map,
     NamedRef,
     NamedType,
@@ -58,13 +60,45 @@ def _relative(fullname: str, space: str | None) -> str:
     return fullname
 
 
-class _JavaWriter:
-    """Writes a schema as Avro Java's `toJson(names, gen)` does, in compact form."""
+@dataclass(frozen=True, slots=True)
+class Rebinding:
+    """A reference in a written schema that Avro reads as another type than the one meant."""
 
-    def __init__(self, schema: AvroSchema, *, normalized: bool, known: Collection[str]) -> None:
+    meant: str
+    written: str
+    read_as: str
+    location: Location | None
+
+
+class _JavaWriter:
+    """Writes a schema as Avro Java's `toJson(names, gen)` does, in compact form.
+
+    It also follows how Java's parser will read the text back (`ParseContext.find`: a short name
+    is looked up in the enclosing namespace, then as written, among the types whose definitions
+    are complete -- a record from the end of its fields -- else it is a placeholder for the name
+    in the enclosing namespace) and notes every reference that would bind to another type. Java's
+    `toString()` writes a null-namespace type by its bare name everywhere, so a schema re-rooted
+    at a nested type (or composed from several files) can hit this; a schema Java parsed from one
+    text and wrote back in the same order does not.
+    With `reparsable`, a reference to a namespaced type that would rebind is written in full
+    (`ns.T` cannot rebind); one to a null-namespace type has no other spelling and stays noted.
+    """
+
+    def __init__(
+        self,
+        schema: AvroSchema,
+        *,
+        normalized: bool,
+        known: Collection[str],
+        reparsable: bool = False,
+    ) -> None:
         self.schema = schema
         self.normalized = normalized
+        self.reparsable = reparsable
         self.written: set[str] = set(known)
+        self.complete: set[str] = set(known)
+        self.rebindings: list[Rebinding] = []
+        self.where: Location | None = None
 
     def props(self, props: Props) -> list[str]:
         items = sorted(props, key=lambda p: p[0]) if self.normalized else props
@@ -79,6 +113,7 @@ class _JavaWriter:
         return ['"aliases":[' + ",".join(java_string(a) for a in texts) + "]"]
 
     def write(self, avro_type: AvroType, space: str | None) -> str:
+        location = avro_type.location
         if isinstance(avro_type, NamedRef):
             avro_type = self.schema.named[avro_type.fullname]
         if isinstance(avro_type, Primitive):
@@ -94,13 +129,24 @@ class _JavaWriter:
             return "{" + ",".join([*parts, *self.props(avro_type.props)]) + "}"
         if isinstance(avro_type, Union):
             return "[" + ",".join(self.write(b, space) for b in avro_type.branches) + "]"
-        return self.named(avro_type, space)
+        return self.named(avro_type, space, location)
 
-    def named(self, named: NamedType, space: str | None) -> str:
+    def reference(self, fullname: str, space: str | None, location: Location | None) -> str:
+        written = fullname if self.normalized else _relative(fullname, space)
+        read_as = written
+        if "." not in written and space:
+            read_as = f"{space}.{written}"
+            if read_as not in self.complete and written in self.complete:
+                read_as = written
+        if read_as != fullname:
+            if self.reparsable and "." in fullname:
+                return java_string(fullname)
+            self.rebindings.append(Rebinding(fullname, written, read_as, location or self.where))
+        return java_string(written)
+
+    def named(self, named: NamedType, space: str | None, location: Location | None) -> str:
         if named.fullname in self.written:
-            return java_string(
-                named.fullname if self.normalized else _relative(named.fullname, space)
-            )
+            return self.reference(named.fullname, space, location)
         self.written.add(named.fullname)
         namespace = named.namespace
         kind = (
@@ -127,9 +173,11 @@ class _JavaWriter:
             parts.append(f'"size":{named.size}')
         parts += self.props(named.props)
         parts += self.aliases(named.aliases, namespace, qualify=True)
+        self.complete.add(named.fullname)
         return "{" + ",".join(parts) + "}"
 
     def field(self, field: Field, space: str | None) -> str:
+        self.where = field.location
         parts = [f'"name":{java_string(field.name)}', f'"type":{self.write(field.type, space)}']
         if field.doc is not None:
             parts.append(f'"doc":{java_string(field.doc)}')
@@ -149,6 +197,17 @@ def canonical_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:
     they are written by name, as a registry stores a schema that has references.
     """
     return _JavaWriter(schema, normalized=False, known=known).write(schema.root, None)
+
+
+def reparsable_string(schema: AvroSchema) -> tuple[str, list[Rebinding]]:
+    """Java's canonical string, except that a short name Avro would read back as another type
+    is written in full; and the references to a null-namespace type that no spelling lets Avro
+    read back as meant (inside namespace `ns`, where `ns.T` is defined or `T` is not complete
+    yet, `"T"` means `ns.T`). For texts that are ours, not a registry's identity: the schema of a
+    nested type on its own. Empty list: the text parses back to `schema`, in Java and fastavro.
+    """
+    writer = _JavaWriter(schema, normalized=False, known=(), reparsable=True)
+    return writer.write(schema.root, None), writer.rebindings
 
 
 def normalized_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:
@@ -189,5 +248,13 @@ def parsing_canonical_form(schema: AvroSchema) -> str:
     return pcf(schema.root)
 
 
+def checked_identity(schema: AvroSchema) -> tuple[Identity, list[Rebinding]]:
+    """The identities, and the references of the canonical string that Avro Java would read
+    back as another type (or as an undefined name) when it parses the text again."""
+    writer = _JavaWriter(schema, normalized=False, known=())
+    text = writer.write(schema.root, None)
+    return Identity(text, parsing_canonical_form(schema)), writer.rebindings
+
+
 def identity(schema: AvroSchema) -> Identity:
-    return Identity(canonical_string(schema), parsing_canonical_form(schema))
+    return checked_identity(schema)[0]

@@ -71,15 +71,24 @@ def _declared(value: JsonValue, space: str | None) -> Iterable[str]:
 
 
 class _Asked(Collection[str]):
-    """The names declared by all the files, as one file's parse sees them: every question the
-    parse asks (`name in external`) is recorded with its answer."""
+    """The names declared by the other files, as one file's parse sees them: every question the
+    parse asks (`name in external`) is recorded with its answer.
 
-    def __init__(self, names: frozenset[str]) -> None:
+    A name the file defines itself is not external even when another file defines it too: it
+    binds as Java binds it within one text (from the end of its definition, after the enclosing
+    namespace's candidate); only the other files' names are known from the start."""
+
+    def __init__(self, names: frozenset[str], own: frozenset[str]) -> None:
         self.names = names
+        self.own = own
         self.asked: dict[str, bool] = {}
 
+    def answer(self, name: object) -> bool:
+        """Whether `name` is external, without recording the question."""
+        return name in self.names and name not in self.own
+
     def __contains__(self, name: object) -> bool:
-        found = name in self.names
+        found = self.answer(name)
         if isinstance(name, str):
             self.asked[name] = found
         return found
@@ -128,13 +137,13 @@ class ParseMemo:
     def parse(self, source: SourceText, strict: bool, everything: frozenset[str]) -> ParsedFile:
         """The parse of `source` with `everything` declared, reused when an earlier one holds."""
         file = (source.file, source.text, strict)
+        external = _Asked(everything, frozenset(self.declared[source.file, source.text]))
         asked_before = self.questions.setdefault(file, [])
         for asked in asked_before:
-            answers = tuple(name in everything for name in asked)
+            answers = tuple(external.answer(name) for name in asked)
             found = self.parsed.get((*file, asked, answers))
             if found is not None:
                 return found
-        external = _Asked(everything)
         self.parses += 1
         document = parse_document(source, strict=strict, external=external)
         asked = tuple(external.asked)

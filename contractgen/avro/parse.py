@@ -396,7 +396,8 @@ def _run(
         parser.unions,
         source,
         external=external,
-        check_external=check_external if strict else None,
+        # Java stops at its first exception: a default refused while parsing is not refused again
+        check_external=check_external if strict and not parser.problems else None,
     )
     problems = parser.problems + resolution.problems
     if problems:
@@ -409,12 +410,17 @@ def parse_document(
 ) -> ParsedFile:
     """Parse one document. `external` names types defined elsewhere that it may use by name.
 
-    Raises ContractError with every structural problem. Defaults are not validated here: they
-    may use types from other documents (see `contractgen.avro.defaults`).
+    Raises ContractError with every structural problem. Strict: defaults are checked as Java
+    checks them in one text; what they hold of other documents' types, once all are parsed.
     """
+    later = _accept_for_now if strict else None
     with collector_paused():
-        resolution = _run(source, strict, external, None, len(source.text) < _BIG_TEXT)
+        resolution = _run(source, strict, external, later, len(source.text) < _BIG_TEXT)
     return ParsedFile(source, resolution.root, resolution.defined, resolution.defaults)
+
+
+def _accept_for_now(fullname: str, value: JsonValue) -> bool:
+    return True  # `contractgen.avro.defaults` checks it once every document is parsed
 
 
 def parse_schema(

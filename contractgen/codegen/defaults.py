@@ -64,7 +64,11 @@ def default_source(avro_type: AvroType, value: JsonValue, scope: Scope, layout: 
         return _bytes_like(avro_type, data, scope)
     if isinstance(avro_type, Enum):
         if not isinstance(value, str) or value not in avro_type.symbols:
-            raise UnusableDefaultError(f"{_short(value)} is not a symbol of {avro_type.fullname}")
+            symbols = ", ".join(avro_type.symbols[:5]) + (", ..." if avro_type.symbols[5:] else "")
+            raise UnusableDefaultError(
+                f"{_short(value)} is not a symbol of {avro_type.fullname} ({symbols}; Avro accepts"
+                " the schema but fails when it has to use this default)"
+            )
         member = layout.members[avro_type.fullname][avro_type.symbols.index(value)]
         return f"{scope.ref(avro_type.fullname)}.{member}"
     if isinstance(avro_type, Array):

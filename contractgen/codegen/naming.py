@@ -228,5 +228,9 @@ def describe_sources(files: list[str]) -> str:
     listed = ", ".join(unique_files)
     if len(listed) <= 40:
         return listed
-    common = posixpath.commonpath(unique_files) if len(unique_files) > 1 else unique_files[0]
-    return f"{common}/" if len(unique_files) > 1 else common
+    if len(unique_files) == 1:
+        return unique_files[0]
+    common = posixpath.commonpath(unique_files)
+    if common in ("", "/"):  # roots that share no directory: no path says more than a count
+        return f"{len(unique_files)} schema files"
+    return f"{common}/"

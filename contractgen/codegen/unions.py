@@ -95,8 +95,11 @@ def reader_source(name: str, branches: list[PyType], imports: Imports) -> str:
     named = [b for b in branches if b.named]
     if named:
         lines += ["    if type(v) is tuple:", "        branch, v = v"]
+        # a branch's own name is that branch even where it is another branch's alias (a record
+        # `ns.F` with the alias `.Inner` beside the record `Inner`)
+        own = {b.branch_name for b in named}
         for branch in named:
-            test = _is_one_of([branch.branch_name, *branch.aliases])
+            test = _is_one_of([branch.branch_name, *(a for a in branch.aliases if a not in own)])
             value = branch.read("v") if branch.read is not None else "v"
             lines += [f"        if {test}:", f"            return {value}"]
         lines.append('        raise ValueError(f"unexpected branch {branch!r} in union")')

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from contractgen.avro.canonical import canonical_string
+from contractgen.avro.canonical import Rebinding, reparsable_string
 from contractgen.avro.resolve import self_contained
 from contractgen.codegen import unions
 from contractgen.codegen.defaults import UnusableDefaultError, default_source
@@ -24,6 +24,7 @@ from contractgen.ir.model import Enum, Fixed, NamedType, Record
 
 UNUSABLE_DEFAULT = "GEN003"
 EMPTY_UNION = "GEN004"
+UNWRITABLE_SCHEMA = "GEN006"
 _LOOP_VARIABLE = re.compile(r"\b_([vk])(\d+)\b")
 CHECKS_MODULE = "_checks"
 DURATION_MODULE = "duration"
@@ -232,6 +233,11 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
             factory = "list" if source == "[]" else "dict"
         elif source.endswith("()") and source[:-2].isidentifier() and not foreign:
             factory = source[:-2]  # a record of this module whose fields all have defaults
+        elif scope.late and py.mutable and not foreign and source[0] in "[{":
+            # pydantic copies a default for each instance; and mypy types a literal in
+            # `Field(default=...)` as the field's type, not in a lambda given to
+            # `default_factory` (`{"k": None}` would be a dict of None, not of `bool | None`)
+            default = f"{scope.imports.std('pydantic', 'Field')}(default={source})"
         elif py.mutable or foreign or source.startswith(("UUID(", "Duration(")):
             # mutable values must not be shared between instances, and linters only trust
             # calls to known-immutable types (Decimal, datetime) as shared defaults
@@ -263,8 +269,29 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     )
 
 
+def _unwritable(record: Record, rebinding: Rebinding) -> ContractError:
+    space = rebinding.read_as.rpartition(".")[0]
+    return ContractError(
+        [
+            Diagnostic(
+                UNWRITABLE_SCHEMA,
+                f"{record.fullname} has no schema of its own (its AVRO_SCHEMA): written from "
+                f"{record.fullname} on, this use of the null-namespace type {rebinding.meant!r} "
+                f"comes inside namespace {space!r}, where Avro (Java and fastavro) reads the "
+                f"name {rebinding.written!r} as {rebinding.read_as!r}, and a null-namespace type "
+                f"has no other name; give {rebinding.meant!r} a namespace or another name",
+                rebinding.location,
+            )
+        ]
+    )
+
+
 def record_view(record: Record, scope: ModuleScope) -> RecordView:
-    schema = canonical_string(self_contained(record, scope.named))
+    # not the registry's identity (that is the topic's schema): the text must read back as
+    # this schema, so a short name Avro would bind to another type is written in full
+    schema, unwritable = reparsable_string(self_contained(record, scope.named))
+    if unwritable:
+        raise _unwritable(record, unwritable[0])
     before = scope.fixed_refs
     scope.defining = record.fullname
     fields = [_field_view(record, i, scope) for i in range(len(record.fields))]

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from contractgen.avro.canonical import identity
+from contractgen.avro.canonical import Rebinding, checked_identity
 from contractgen.avro.loader import SchemaSet
 from contractgen.avro.resolve import self_contained
 from contractgen.config import Config, SubjectStrategy, TopicConfig
@@ -44,6 +44,7 @@ from contractgen.ir.model import (
 UNKNOWN_EVENT = "IR001"
 BAD_KEY = "IR002"
 SUBJECT_CLASH = "IR003"
+UNSTORABLE_SCHEMA = "IR004"
 
 
 def subject_name(strategy: SubjectStrategy, topic: str, role: Role, record_name: str) -> str:
@@ -140,8 +141,8 @@ class _Builder:
             self.where("topics", index, "events"),
         )
         table = {**self.schemas.types, envelope.fullname: envelope}
-        value = self.contract(topic.name, Role.VALUE, self_contained(envelope, table), level)
-        key = self.contract(topic.name, Role.KEY, self_contained(key_type, table), level)
+        value = self.contract(index, topic.name, Role.VALUE, self_contained(envelope, table), level)
+        key = self.contract(index, topic.name, Role.KEY, self_contained(key_type, table), level)
         return Topic(
             topic.name,
             key,
@@ -194,6 +195,20 @@ class _Builder:
             BAD_KEY, f"topic {topic.name!r}: {problem}", self.where("topics", index, "key_field")
         ))  # fmt: skip
 
+    def storable(self, index: int, topic: str, role: Role, rebound: list[Rebinding]) -> None:
+        """A registry keeps Java's text of the schema (the canonical string) and parses it again
+        whenever it reads it: a short name in it that Avro binds to another type (Java writes
+        null-namespace types by their bare names) would change the contract once stored."""
+        for rebinding in rebound[:1]:
+            where = f" (at {rebinding.location})" if rebinding.location else ""
+            self.problems.append(Diagnostic(
+                UNSTORABLE_SCHEMA,
+                f"topic {topic!r}: its {role} schema cannot be stored as it is: Avro writes the "
+                f"type {rebinding.meant!r}{where} as {rebinding.written!r}, which it reads back "
+                f"as {rebinding.read_as!r}; give one of the two types another name or namespace",
+                self.where("topics", index, "key" if role is Role.KEY else "events"),
+            ))  # fmt: skip
+
     def shared_subjects(self, topics: list[tuple[int, Topic]]) -> None:
         """Two topics (or roles) writing one subject must write the same schema at one level."""
         first: dict[str, tuple[Contract, int]] = {}
@@ -218,15 +233,19 @@ class _Builder:
                     self.where("topics", index, "key" if contract.role is Role.KEY else "events"),
                 ))  # fmt: skip
 
-    def contract(self, topic: str, role: Role, schema: AvroSchema, level: Level) -> Contract:
+    def contract(
+        self, index: int, topic: str, role: Role, schema: AvroSchema, level: Level
+    ) -> Contract:
         root = schema.root
         record_name = root.fullname if isinstance(root, Record) else str(getattr(root, "type", ""))
+        checked, rebound = checked_identity(schema)
+        self.storable(index, topic, role, rebound)
         return Contract(
             topic=topic,
             role=role,
             subject=subject_name(self.config.subject_strategy, topic, role, record_name),
             schema=schema,
-            identity=identity(schema),
+            identity=checked,
             level=level,
             files=tuple(sorted(self.files_of(schema.named))),
         )

@@ -50,11 +50,19 @@ def test_enum_default_is_honoured_and_unknown_symbols_fail_clearly(build_package
         ns.R.from_avro({"a": "X", "b": "Z"})
 
 
-def test_defaults_are_real_values_and_mutable_ones_are_not_shared(build_package: Build) -> None:
+@pytest.mark.parametrize("flavour", ["dataclasses", "pydantic"])
+def test_defaults_are_real_values_and_mutable_ones_are_not_shared(
+    build_package: Build, flavour: str
+) -> None:
     schema = record(
         "R",
         {"name": "items", "type": {"type": "array", "items": "int"}, "default": [1, 2]},
         {"name": "tags", "type": {"type": "map", "values": "string"}, "default": {}},
+        {
+            "name": "scores",  # a literal narrower than the field's type (mypy, pydantic)
+            "type": {"type": "map", "values": {"type": "array", "items": ["null", "double"]}},
+            "default": {"a": [1.5, None], "b": []},
+        },
         {
             "name": "when",
             "type": {"type": "long", "logicalType": "timestamp-millis"},
@@ -71,10 +79,12 @@ def test_defaults_are_real_values_and_mutable_ones_are_not_shared(build_package:
             "default": {},
         },
     )
-    ns = models(build_package(schema))
+    ns = models(build_package(schema, flavour=flavour))
     first, second = ns.R(), ns.R()
     first.items.append(3)
     assert second.items == [1, 2]
+    first.scores["b"].append(None)
+    assert second.scores == {"a": [1.5, None], "b": []}
     assert second.when == dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
     assert second.amount == Decimal("2.56")
     assert second.nested == ns.N(x=3) and first.nested is not second.nested

@@ -210,7 +210,9 @@ def test_ruff_is_clean_without_our_configuration(
 REFUSED = [
     ({"name": "x", "type": []}, "GEN004"),
     ({"name": "x", "type": {"type": "map", "values": []}}, "GEN004"),
-    ({"name": "x", "type": "R", "default": {}}, "GEN003"),  # a default that never ends
+    # a default that reaches its record while it is being defined: Java's strict parse refuses
+    # it ("Schema fields not set yet")
+    ({"name": "x", "type": "R", "default": {}}, "AVRO004"),
     ({"name": "x", "type": "int", "default": 2**40}, None),
     ({"name": "x", "type": {"type": "enum", "name": "En", "symbols": ["A"]}, "default": "B"}, None),
 ]

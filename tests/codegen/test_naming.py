@@ -7,7 +7,14 @@ import importlib
 import pytest
 
 from codegen.support import Build
-from contractgen.codegen.naming import AttributeName, ClassName, MemberName, ModuleName, unique
+from contractgen.codegen.naming import (
+    AttributeName,
+    ClassName,
+    MemberName,
+    ModuleName,
+    describe_sources,
+    unique,
+)
 from contractgen.ir.model import ContractSet, Field, Primitive, Record
 
 
@@ -78,3 +85,16 @@ def test_names_outside_the_avro_rules_still_generate(build_package: Build) -> No
     model = module.BadName(my_field=1, my_field_="s")
     assert model.to_avro() == {"my-field": 1, "my_field": "s"}
     assert module.BadName.from_avro(model.to_avro()) == model
+
+
+def test_a_header_names_the_files_their_directory_or_how_many_there_are() -> None:
+    assert describe_sources([]) == "its configuration"
+    assert describe_sources(["a.avsc", "a.avsc"]) == "a.avsc"
+    long = [f"schemas/orders/event_number_{i}.avsc" for i in range(3)]
+    assert describe_sources(long) == "schemas/orders/"
+    # roots that share no directory (two schema roots): not "/"
+    apart = ["contracts/orders/order_created.avsc", "legacy/payments/payment_made.avsc"]
+    assert describe_sources(apart) == "2 schema files"
+    assert describe_sources(["/srv/a/one_long_name.avsc", "/opt/b/other_long.avsc"]) == (
+        "2 schema files"
+    )

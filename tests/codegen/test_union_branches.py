@@ -127,3 +127,25 @@ def test_an_optional_array_of_tagged_unions_is_written(build_package: Build, fla
         again = models.O.from_avro(_decode(parsed, first))
         assert again == model
         assert _encode(parsed, again.to_avro()) == first
+
+
+def test_a_branch_s_own_name_wins_over_another_branch_s_alias(build_package: Build) -> None:
+    # oracle vector p-1984-21: ns1.F has the alias ".Inner", the full name of the next branch
+    schema = {
+        "type": "record", "name": "ns1.Outer",
+        "fields": [{"name": "a", "type": [
+            "null",
+            {"type": "record", "name": "F", "fields": [{"name": "d", "type": "int"}],
+             "aliases": [".Inner"]},
+            {"type": "record", "name": "Inner", "namespace": "", "fields": [
+                {"name": "c", "type": "null"}]},
+        ]}],
+    }  # fmt: skip
+    package = build_package(schema)
+    outer = package.AVRO_TYPES["ns1.Outer"]
+    parsed = fastavro.parse_schema(json.loads(outer.AVRO_SCHEMA))
+    for datum in ({"a": ("ns1.F", {"d": 1})}, {"a": ("Inner", {"c": None})}):
+        data = _encode(parsed, datum)
+        model = outer.from_avro(_decode(parsed, data))
+        assert datum["a"][0] == type(model.a).AVRO_NAME
+        assert _encode(parsed, model.to_avro()) == data

@@ -32,7 +32,9 @@ SAMPLE = Path(__file__).with_name("vector_schemas.jsonl")
 (`shared/compat-vectors/java-oracle/vectors.jsonl.gz`, which may be copied into tests), with
 their vector id: a lean sample that keeps this to one mypy and one ruff run. Then `old` schemas
 (id `-old`) a sweep of all the vectors' schemas found mishandled: a decimal Avro ignores (precision
-`13e0`), a decimal of precision 1, two uuid fixed in one union."""
+`13e0`), a decimal of precision 1, two uuid fixed in one union, a short name Java's own text
+rebinds, a branch named like another branch's alias, and a null-namespace record with no schema of
+its own (refused, located)."""
 BIN = Path(sys.executable).parent
 
 

@@ -216,3 +216,30 @@ def test_topics_sharing_a_subject_with_different_schemas_is_an_error(tmp_path: P
     assert problem.code == "IR003"
     assert "'a-b' (value) and 'a_b' (value)" in problem.message
     assert "subject 'acme.ABEnvelope' with different schemas;" in problem.message
+
+
+def test_a_topic_schema_a_registry_would_read_back_as_another_is_reported(
+    tmp_path: Path,
+) -> None:
+    # Java writes the use of a.b.X in `up` as "X"; a registry stores that text and reads it back
+    # as the enum X of the null namespace (a.b.X is not complete there)
+    shadowed = {
+        "type": "record", "name": "a.b.X",
+        "fields": [
+            {"name": "e", "type": {"type": "enum", "name": "X", "namespace": "",
+                                   "symbols": ["A"]}},
+            {"name": "inner", "type": {"type": "record", "name": "In", "fields": [
+                {"name": "up", "type": ["null", "a.b.X"]},
+            ]}},
+        ],
+    }  # fmt: skip
+    project = make_project(tmp_path, '[[topics]]\nname = "t"\nkey = "string"\nevents = ["a.b.X"]\n')
+    (project / "schemas" / "X.avsc").write_text(json.dumps(shadowed))
+    with pytest.raises(ContractError) as error:
+        load_project(cwd=project)
+    [problem] = error.value.diagnostics
+    assert problem.code == "IR004"
+    assert "writes the type 'a.b.X' (at schemas/X.avsc:1:" in problem.message
+    assert "reads back as 'X'" in problem.message
+    assert problem.location is not None
+    assert problem.location.file.endswith("contractgen.toml")

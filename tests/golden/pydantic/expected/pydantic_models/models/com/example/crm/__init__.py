@@ -100,8 +100,8 @@ class Customer(BaseModel):
     avatar: bytes = b"\xff\x00"
     nickname: str | None = None
     tier: Tier = Tier.PRO
-    tags: list[str] = Field(default_factory=lambda: ["new"])
-    counters: dict[str, int] = Field(default_factory=lambda: {"logins": 1})
+    tags: list[str] = Field(default=["new"])
+    counters: dict[str, int] = Field(default={"logins": 1})
     checksum: bytes
     address: Address
     previous_addresses: list[Address] = Field(default_factory=list)
