@@ -19,6 +19,7 @@ registry served over HTTP (schema ids resolved once, at start):
 CPU of the whole process (librdkafka's threads included) per message, medians of interleaved
 rounds. Goals: produce >= 2x Confluent and <= 1.25x raw; consume >= 3x Confluent and <= 1.3x raw,
 and >= 3x Confluent for the older writer.
+The same produce paths by the wall clock (events/s until delivered): `bench_throughput.py`.
 
     .venv/bin/python bench/bench_paths.py [--messages 3000] [--rounds 5]
 """
