@@ -7,9 +7,12 @@ below, never through raw interpolation.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import textwrap
+import tokenize
 from functools import cache
 from json.encoder import encode_basestring_ascii
 from urllib.parse import quote
@@ -204,7 +207,7 @@ def fit(indent: str, prefix: str, expression: str, suffix: str) -> list[str]:
     """`prefix expression suffix` on one line if it fits, else the expression in parentheses.
 
     A union type too long for one line is split before each `|`. An expression that still does
-    not fit (deeply nested comprehensions over long names) is marked as an accepted long line.
+    not fit (deeply nested comprehensions over long names) is broken between its tokens.
     """
     line = f"{indent}{prefix}{expression}{suffix}"
     if len(line) <= LINE_LENGTH:
@@ -220,8 +223,47 @@ def fit(indent: str, prefix: str, expression: str, suffix: str) -> list[str]:
         body = [f"{inner}None", f"{inner}if {condition}", f"{inner}else {converted}"]
     elif len(parts) == 1 and expression[:1] in "[{":
         body = _comprehension(expression, inner)
-    body = [b if len(b) <= LINE_LENGTH else f"{b}  # noqa: E501" for b in body]
-    return [f"{indent}{prefix}(", *body, f"{indent}){suffix}"]
+    wrapped = [piece for line in body for piece in _wrap(line)]
+    return [f"{indent}{prefix}(", *wrapped, f"{indent}){suffix}"]
+
+
+def _wrap(line: str) -> list[str]:
+    """A line inside parentheses, broken between tokens where it is too long: inside brackets
+    Python allows a line break wherever there is space between two tokens. No `# noqa` marker:
+    ruff's default rules flag the marker itself (RUF100) where E501 is not enabled. A single token
+    longer than a line stays whole (E501 ignores a line that is one word)."""
+    if len(line) <= LINE_LENGTH:
+        return [line]
+    indent = line[: len(line) - len(line.lstrip())]
+    text = line.strip()
+    continued = indent + "    "
+    lines: list[str] = []
+    current, start = indent, 0
+    for gap in (*_token_gaps(text), len(text)):
+        piece = text[start:gap].strip()
+        if current.strip() and len(current) + 1 + len(piece) > LINE_LENGTH:
+            lines.append(current)
+            current = continued + piece
+        else:
+            current = f"{current} {piece}" if current.strip() else current + piece
+        start = gap
+    return [*lines, current]
+
+
+def _token_gaps(text: str) -> list[int]:
+    """Offsets of the spaces between two tokens of `text` (never inside a string literal)."""
+    gaps: list[int] = []
+    previous_end = 0
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    with contextlib.suppress(tokenize.TokenError):  # a line's brackets need not balance
+        for token in tokens:
+            if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER):
+                break
+            column = token.start[1]
+            if column > previous_end > 0:
+                gaps.append(previous_end)
+            previous_end = token.end[1]
+    return gaps
 
 
 def _comprehension(expression: str, indent: str) -> list[str]:
