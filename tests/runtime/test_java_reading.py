@@ -41,7 +41,7 @@ VECTORS = (
 
 # Oracle-vector schemas (strictly valid for Java) whose generated AVRO_SCHEMA fastavro refused
 # before: `UnknownType` (a null-namespace type by its bare name inside a namespace) ...
-NULL_NAMESPACE = ["p-1041-8-old", "p-1219-6-old", "p-1226-12-old", "p-1027-18-new"]
+NULL_NAMESPACE = ["p-1041-8-old", "p-1163-4-old", "p-1230-19-old", "p-1027-18-new"]
 # ... and a float/double written as an object with an integer (or "NaN") default
 FLOAT_DEFAULT = ["p-1377-6-old", "p-1177-0-new", "p-1408-12-old", "p-1147-3-new"]
 
