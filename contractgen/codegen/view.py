@@ -107,6 +107,9 @@ class ModuleScope:
     named inside a default factory's lambda, which runs later."""
     fixed_refs: int = 0
     """How many references to distinct fixed classes were made (see `record_view`)."""
+    record_refs: int = 0
+    """How many references to record classes were made (see `_field_view`: pydantic cannot build
+    a model in a class body while a model it refers to is not defined yet)."""
     late: bool = False
     """Import other modules' classes after this module's own (the pydantic flavour)."""
     local_names: frozenset[str] = frozenset()
@@ -121,6 +124,8 @@ class ModuleScope:
         place = self.layout.classes[fullname]
         if isinstance(self.named[fullname], Fixed):
             self.fixed_refs += 1
+        elif isinstance(self.named[fullname], Record):
+            self.record_refs += 1
         if place.module == self.path:
             if isinstance(self.named[fullname], Record) and fullname >= self.defining:
                 self.forward_refs += 1
@@ -180,6 +185,22 @@ class ModuleScope:
         return self.imports.name(f"{self._root()}{CHECKS_MODULE}", name)
 
 
+def _one_generic(annotation: str) -> bool:
+    """`list[...]` or `dict[...]` alone (callable as it is written), not a union of types."""
+    return (
+        annotation.startswith(("list[", "dict["))
+        and annotation.endswith("]")
+        and not any(
+            part.count("[") == part.count("]") for part in _prefixes_before_bars(annotation)
+        )
+    )
+
+
+def _prefixes_before_bars(annotation: str) -> list[str]:
+    """Each prefix of `annotation` that ends just before a `|` (balanced ones are top-level)."""
+    return [annotation[:i] for i, char in enumerate(annotation) if char == "|"]
+
+
 def _default_source(record: Record, index: int, scope: ModuleScope) -> str:
     """The Python source of a field's default, or a located ContractError."""
     avro_field = record.fields[index]
@@ -223,7 +244,9 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     default = factory = None
     if avro_field.has_default:
         before, before_forward = scope.foreign_refs, scope.forward_refs
+        records_before = scope.record_refs
         source = _default_source(record, index, scope)
+        holds_record = scope.record_refs != records_before
         # a class of another module may not exist yet while an import cycle is initialising,
         # nor a record of this module written after this one (or this one itself)
         foreign = scope.foreign_refs != before or scope.forward_refs != before_forward
@@ -233,7 +256,7 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
             factory = "list" if source == "[]" else "dict"
         elif source.endswith("()") and source[:-2].isidentifier() and not foreign:
             factory = source[:-2]  # a record of this module whose fields all have defaults
-        elif scope.late and py.mutable and not foreign and source[0] in "[{":
+        elif scope.late and py.mutable and not foreign and not holds_record and source[0] in "[{":
             # pydantic copies a default for each instance; and mypy types a literal in
             # `Field(default=...)` as the field's type, not in a lambda given to
             # `default_factory` (`{"k": None}` would be a dict of None, not of `bool | None`)
@@ -244,6 +267,10 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
             # the lambda defers the lookup of a class of another module; a bare call in it
             # would read as an unneeded lambda (PLW0108), so an empty record is made from data
             body = f"{source[:-2]}.from_avro({{}})" if source.endswith("()") else source
+            if scope.late and source[0] in "[{" and _one_generic(py.annotation):
+                # typed by the field's annotation: mypy would type `[Inner(...)]` in a lambda
+                # as `list[Inner]`, not the field's `list[Inner | None]`
+                body = f"{py.annotation}({source})"
             factory = f"lambda: {body}"
         else:
             default = source

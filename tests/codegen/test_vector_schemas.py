@@ -35,7 +35,9 @@ their vector id: a lean sample that keeps this to one mypy and one ruff run. The
 `13e0`), a decimal of precision 1, two uuid fixed in one union, a short name Java's own text
 rebinds, a branch named like another branch's alias, and a null-namespace record with no schema of
 its own (refused, located); and p-1477-22 (`new`), whose nested maps of arrays make a conversion
-too long for one line (it was once marked `# noqa: E501`, which ruff's defaults report)."""
+too long for one line (it was once marked `# noqa: E501`, which ruff's defaults report); and
+p-1247-4, p-1069-17 (`old`), whose defaults hold a record that refers back to the record being
+defined (pydantic cannot build such a default in the class body)."""
 BIN = Path(sys.executable).parent
 
 
