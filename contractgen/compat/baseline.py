@@ -106,8 +106,11 @@ class DirBaseline:
 class GitBaseline:
     """The repository at a ref; with `full`, every distinct version along its first-parent line."""
 
-    def __init__(self, git: Git, config: Config, ref: str | None = None) -> None:
-        """`ref` None: the merge base of HEAD with the default branch.
+    def __init__(
+        self, git: Git, config: Config, ref: str | None = None, parse_memo: ParseMemo | None = None
+    ) -> None:
+        """`ref` None: the merge base of HEAD with the default branch. `parse_memo`: the work
+        tree's, so a file the states hold unchanged is not parsed again.
 
         Before the repository's first commit there is no previous version: every subject is new
         (so a pre-commit hook works on the very first commit).
@@ -131,7 +134,7 @@ class GitBaseline:
         self._top, self._real_top = virtual_top(top), top
         self._texts: dict[str, str] = {}
         self._configs: dict[str, Config] = {}
-        self.parse_memo = ParseMemo()
+        self.parse_memo = parse_memo if parse_memo is not None else ParseMemo()
         self.build_memo = BuildMemo()
         self._config_path = config.source.path.relative_to(top).as_posix()
         self._roots = [
@@ -212,10 +215,12 @@ class GitBaseline:
 def parse_against(spec: str, config: Config, cwd: Path, memos: Memos | None = None) -> Baseline:
     """`git:REF`, `git:` (merge base with the default branch) or `dir:PATH`.
 
-    `memos`: the work tree's, for a directory baseline to share what it holds unchanged."""
+    `memos`: the work tree's, for the baseline to share what it holds unchanged (a git state's
+    topics are located under another top level: only the parses are shared there)."""
     kind, _, value = spec.partition(":")
     if kind == "git":
-        return GitBaseline(Git(config.root), config, value or None)
+        memo = memos.parse if memos is not None else None
+        return GitBaseline(Git(config.root), config, value or None, memo)
     if kind == "dir" and value:
         return DirBaseline((cwd / value).resolve(), config.source.path.name, memos)
     raise ContractError(

@@ -8,15 +8,20 @@ still be reported, and a lenient parse never stands in for a strict one.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from contractgen.avro import loader
 from contractgen.avro.loader import ParseMemo, SchemaFile, load_schema_files
+from contractgen.avro.parse import ParsedFile
+from contractgen.avro.positions import SourceText
 from contractgen.cli.compat import compat
 from contractgen.compat import offline
-from contractgen.compat.baseline import DirBaseline, Memos
+from contractgen.compat.baseline import DirBaseline, Memos, parse_against
 from contractgen.compat.run import CheckOptions, run_check
 from contractgen.diagnostics import ContractError
 from contractgen.project import load_project
@@ -94,7 +99,7 @@ def test_compat_against_itself_still_checks_strictly(in_tmp: Path) -> None:
     assert "not an int" in result.stderr
 
 
-def test_check_against_the_same_directory_shares_parses_and_topics(in_tmp: Path) -> None:
+def _project(in_tmp: Path) -> None:
     (in_tmp / "schemas" / "shop").mkdir(parents=True)
     (in_tmp / "schemas" / "shop" / "Money.avsc").write_text(MONEY, "utf-8")
     (in_tmp / "schemas" / "shop" / "Order.avsc").write_text(ORDER, "utf-8")
@@ -103,6 +108,10 @@ def test_check_against_the_same_directory_shares_parses_and_topics(in_tmp: Path)
         'events = ["shop.Order"]\n',
         "utf-8",
     )
+
+
+def test_check_against_the_same_directory_shares_parses_and_topics(in_tmp: Path) -> None:
+    _project(in_tmp)
     options = CheckOptions(lint={})
     memos = Memos()
     project = load_project(parse_memo=memos.parse, build_memo=memos.build)
@@ -110,5 +119,34 @@ def test_check_against_the_same_directory_shares_parses_and_topics(in_tmp: Path)
     assert memos.parse.parses == 2
     assert memos.build.built == 1
     apart = run_check(load_project().contracts, DirBaseline(in_tmp, "contractgen.toml"), options)
+    assert shared == apart
+    assert [s.status for s in shared.subjects] == ["unchanged", "unchanged"]
+
+
+def test_check_against_an_unchanged_commit_shares_parses(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project(in_tmp)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=in_tmp, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=in_tmp, check=True)
+    subprocess.run([*git, "commit", "-qm", "v1"], cwd=in_tmp, check=True)
+    options = CheckOptions(lint={})
+    memos = Memos()
+    parsed: list[str] = []
+    real = loader.parse_document
+
+    def counted(source: SourceText, **options: Any) -> ParsedFile:
+        parsed.append(source.file)
+        return real(source, **options)
+
+    monkeypatch.setattr(loader, "parse_document", counted)
+    project = load_project(parse_memo=memos.parse, build_memo=memos.build)
+    baseline = parse_against("git:HEAD", project.config, in_tmp, memos)
+    shared = run_check(project.contracts, baseline, options)
+    assert sorted(parsed) == ["schemas/shop/Money.avsc", "schemas/shop/Order.avsc"]
+    plain = load_project()
+    apart = run_check(plain.contracts, parse_against("git:HEAD", plain.config, in_tmp), options)
+    assert len(parsed) == 2 + 4  # apart: each side parses its own
     assert shared == apart
     assert [s.status for s in shared.subjects] == ["unchanged", "unchanged"]
