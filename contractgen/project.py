@@ -11,11 +11,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from contractgen.avro.loader import SchemaSet, load_schema_files
+from contractgen.avro.loader import ParseMemo, SchemaSet, load_schema_files
 from contractgen.compat.rules import RULES, Category
 from contractgen.config import Config, load_config
 from contractgen.diagnostics import ContractError, Diagnostic
-from contractgen.ir.build import build
+from contractgen.ir.build import BuildMemo, build
 from contractgen.ir.model import ContractSet
 from contractgen.sources.worktree import read_schema_files
 
@@ -28,17 +28,22 @@ class Project:
 
 
 def load_project(
-    config_path: str | os.PathLike[str] | None = None, *, cwd: Path | None = None
+    config_path: str | os.PathLike[str] | None = None,
+    *,
+    cwd: Path | None = None,
+    parse_memo: ParseMemo | None = None,
+    build_memo: BuildMemo | None = None,
 ) -> Project:
     """Load the config (found upward from `cwd` unless given), every schema file and the IR.
 
-    Raises ContractError listing every problem in the config and the schemas.
+    Raises ContractError listing every problem in the config and the schemas. The memos, when
+    given, keep the parses and topics for a later load of the same files (`check`'s baseline).
     """
     config = load_config(config_path, cwd=cwd)
-    schemas = load_schema_files(read_schema_files(config))
+    schemas = load_schema_files(read_schema_files(config), memo=parse_memo)
     problems = lint_key_problems(config)
     try:
-        contracts = build(config, schemas)
+        contracts = build(config, schemas, build_memo)
     except ContractError as error:
         raise ContractError([*problems, *error.diagnostics]) from None
     if problems:

@@ -136,14 +136,18 @@ class ParseMemo:
 
     def parse(self, source: SourceText, strict: bool, everything: frozenset[str]) -> ParsedFile:
         """The parse of `source` with `everything` declared, reused when an earlier one holds."""
-        file = (source.file, source.text, strict)
         external = _Asked(everything, frozenset(self.declared[source.file, source.text]))
+        # A strict parse is kept only when it succeeded, and then it is also the lenient parse:
+        # strict mode only adds checks (names, defaults), it builds the same result. So a lenient
+        # load (a baseline) reuses the strict parse of the same file (the work tree).
+        for mode in (True,) if strict else (False, True):
+            for asked in self.questions.get((source.file, source.text, mode), ()):
+                answers = tuple(external.answer(name) for name in asked)
+                found = self.parsed.get((source.file, source.text, mode, asked, answers))
+                if found is not None:
+                    return found
+        file = (source.file, source.text, strict)
         asked_before = self.questions.setdefault(file, [])
-        for asked in asked_before:
-            answers = tuple(external.answer(name) for name in asked)
-            found = self.parsed.get((*file, asked, answers))
-            if found is not None:
-                return found
         self.parses += 1
         document = parse_document(source, strict=strict, external=external)
         asked = tuple(external.asked)

@@ -10,7 +10,7 @@ from contractgen.cli.exit_codes import ExitCode
 from contractgen.cli.progress import progress_reporter
 from contractgen.cli.timeout import timeout_option
 from contractgen.compat.allowlist import ALLOWLIST_FILE, Allowlist, load_allowlist
-from contractgen.compat.baseline import parse_against
+from contractgen.compat.baseline import Memos, parse_against
 from contractgen.compat.findings import Report
 from contractgen.compat.formats import FORMATS, RENDERERS
 from contractgen.compat.run import CheckOptions, run_check
@@ -33,7 +33,8 @@ def _allowlist(config: Config, given: Path | None) -> Allowlist | None:
 def _run(
     config_path: Path | None, against: str | None, allowlist: Path | None, timeout: float
 ) -> Report:
-    project = load_project(config_path)
+    memos = Memos()
+    project = load_project(config_path, parse_memo=memos.parse, build_memo=memos.build)
     config = project.config
     if against is None:
         # A team's own registry is the authority once one is configured; the embedded default
@@ -51,7 +52,7 @@ def _run(
             )
         finally:
             client.close()
-    return run_check(project.contracts, parse_against(against, config, Path.cwd()), options)
+    return run_check(project.contracts, parse_against(against, config, Path.cwd(), memos), options)
 
 
 _AGAINST = "git:REF, git: (merge base of HEAD with the default branch), dir:PATH, or registry"

@@ -10,7 +10,7 @@ versions are parsed leniently, as a registry reads what it stores.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -41,12 +41,24 @@ class Baseline(Protocol):
         ...
 
 
-def contracts_at(config_path: Path, label: str) -> dict[str, Contract]:
+@dataclass(frozen=True, slots=True)
+class Memos:
+    """The work tree's parses and topics, kept for a baseline that holds the same files (a
+    directory holding the same project, the merge base of an unchanged branch): an identical
+    file is then parsed once, an identical topic built once, and both sides share the result."""
+
+    parse: ParseMemo = field(default_factory=ParseMemo)
+    build: BuildMemo = field(default_factory=BuildMemo)
+
+
+def contracts_at(config_path: Path, label: str, memos: Memos | None = None) -> dict[str, Contract]:
     """The subjects of the project whose config is `config_path`, by subject name."""
+    memos = memos or Memos()
     try:
         config = load_config(config_path, cwd=config_path.parent, env={})
         files = read_schema_files(config)
-        contracts = build(config, load_schema_files(files, strict=False))
+        schemas = load_schema_files(files, strict=False, memo=memos.parse)
+        contracts = build(config, schemas, memos.build)
     except ContractError as error:
         raise _broken(label, error) from None
     return {c.subject: c for c in contracts.contracts()}
@@ -67,6 +79,7 @@ class DirBaseline:
 
     root: Path
     config_name: str
+    memos: Memos | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:
@@ -84,14 +97,20 @@ class DirBaseline:
                     )
                 ]
             )
-        return {s: (_version(c, self.label),) for s, c in contracts_at(config, self.label).items()}
+        return {
+            s: (_version(c, self.label),)
+            for s, c in contracts_at(config, self.label, self.memos).items()
+        }
 
 
 class GitBaseline:
     """The repository at a ref; with `full`, every distinct version along its first-parent line."""
 
-    def __init__(self, git: Git, config: Config, ref: str | None = None) -> None:
-        """`ref` None: the merge base of HEAD with the default branch.
+    def __init__(
+        self, git: Git, config: Config, ref: str | None = None, parse_memo: ParseMemo | None = None
+    ) -> None:
+        """`ref` None: the merge base of HEAD with the default branch. `parse_memo`: the work
+        tree's, so a file the states hold unchanged is not parsed again.
 
         Before the repository's first commit there is no previous version: every subject is new
         (so a pre-commit hook works on the very first commit).
@@ -115,7 +134,7 @@ class GitBaseline:
         self._top, self._real_top = virtual_top(top), top
         self._texts: dict[str, str] = {}
         self._configs: dict[str, Config] = {}
-        self.parse_memo = ParseMemo()
+        self.parse_memo = parse_memo if parse_memo is not None else ParseMemo()
         self.build_memo = BuildMemo()
         self._config_path = config.source.path.relative_to(top).as_posix()
         self._roots = [
@@ -193,13 +212,17 @@ class GitBaseline:
         return config
 
 
-def parse_against(spec: str, config: Config, cwd: Path) -> Baseline:
-    """`git:REF`, `git:` (merge base with the default branch) or `dir:PATH`."""
+def parse_against(spec: str, config: Config, cwd: Path, memos: Memos | None = None) -> Baseline:
+    """`git:REF`, `git:` (merge base with the default branch) or `dir:PATH`.
+
+    `memos`: the work tree's, for the baseline to share what it holds unchanged (a git state's
+    topics are located under another top level: only the parses are shared there)."""
     kind, _, value = spec.partition(":")
     if kind == "git":
-        return GitBaseline(Git(config.root), config, value or None)
+        memo = memos.parse if memos is not None else None
+        return GitBaseline(Git(config.root), config, value or None, memo)
     if kind == "dir" and value:
-        return DirBaseline((cwd / value).resolve(), config.source.path.name)
+        return DirBaseline((cwd / value).resolve(), config.source.path.name, memos)
     raise ContractError(
         [
             Diagnostic(

@@ -78,8 +78,10 @@ def logical_type_ignored(given: LintInput) -> Iterator[LintIssue]:
                 while stack:
                     avro_type = stack.pop()
                     if isinstance(avro_type, Primitive):
-                        what = f"field '{named.name}.{field.name}'"
-                        yield from _ignored(avro_type, avro_type.type, None, what, field.location)
+                        if avro_type.props:  # no props, no logicalType: the common wide record
+                            what = f"field '{named.name}.{field.name}'"
+                            base = avro_type.type
+                            yield from _ignored(avro_type, base, None, what, field.location)
                     elif isinstance(avro_type, Array):
                         stack.append(avro_type.items)
                     elif isinstance(avro_type, Map):

@@ -50,9 +50,8 @@ def named_types(directories: Sequence[Path], skip: set[Path], cwd: Path) -> dict
     return load_schema_files(files, strict=False).types if files else {}
 
 
-def _parse(path: Path, cwd: Path, *, strict: bool, named: Mapping[str, NamedType]) -> ParsedSchema:
-    shown = display_path(path, cwd)
-    return parse(read_text(path, shown), file=shown, strict=strict, named=named)
+def _parse(shown: str, text: str, *, strict: bool, named: Mapping[str, NamedType]) -> ParsedSchema:
+    return parse(text, file=shown, strict=strict, named=named)
 
 
 def check_files(
@@ -67,28 +66,41 @@ def check_files(
     cwd = (cwd or Path.cwd()).resolve()
     skip = {p.resolve() for p in (candidate, *previous)}
     named = named_types(schema_dirs, skip, cwd)
+    shown = display_path(candidate, cwd)
+    # The candidate first: a previous version with its path and text (the candidate checked
+    # against itself, the usual first run) is then its parse. A strict parse that succeeds is the
+    # lenient one, as strict mode only adds checks; a failed one is parsed leniently as before.
+    current: ParsedSchema | None = None
+    late: tuple[Diagnostic, ...] = ()
+    try:
+        text = read_text(candidate, shown)
+        current = _parse(shown, text, strict=True, named=named)
+    except ContractError as error:
+        late = error.diagnostics
     problems: list[Diagnostic] = []
     history: list[HistoryVersion] = []
     for number, path in enumerate(previous, start=1):
+        old_shown = display_path(path, cwd)
         try:
-            old = _parse(path, cwd, strict=False, named=named)
+            old_text = read_text(path, old_shown)
+            if current is not None and (old_shown, old_text) == (shown, text):
+                old = current
+            else:
+                old = _parse(old_shown, old_text, strict=False, named=named)
         except ContractError as error:
             problems += error.diagnostics
             continue
         history.append(HistoryVersion(old.schema, old.canonical, number, f"version {number}"))
-    try:
-        current = _parse(candidate, cwd, strict=True, named=named)
-    except ContractError as error:
-        problems += error.diagnostics
+    problems += late
     if problems:
         raise ContractError(problems)
-    subject = display_path(candidate, cwd)
-    result, findings = check_subject(subject, current.schema, history, level)
+    assert current is not None
+    result, findings = check_subject(shown, current.schema, history, level)
     compared = result.compared
     against = compared.name if compared is not None else ""
     status = "skipped" if level is Level.NONE else "checked"
     messages = tuple(verbose_messages(result))
     return Report(
-        (SubjectReport(subject, status, str(level), against, tuple(findings), messages),),
+        (SubjectReport(shown, status, str(level), against, tuple(findings), messages),),
         messages=messages,
     )

@@ -246,10 +246,13 @@ class _Checker:
                 found = self.lookup_writer_field(w, by_name, rf, pos)
             else:
                 found = by_name.get(rf.name)
-            if found is not None and type(rf.type) is Primitive:
-                wt = found[1].type
-                if type(wt) is Primitive and rf.type.type == wt.type:
-                    continue  # the common case, decided without any bookkeeping
+            if found is not None:
+                rt, wt = rf.type, found[1].type
+                if type(rt) is Primitive:
+                    if type(wt) is Primitive and rt.type == wt.type:
+                        continue  # the common case, decided without any bookkeeping
+                elif type(rt) is Union and type(wt) is Union and _same_primitives(rt, wt):
+                    continue  # the nullable field: what `get` decides first, without its nodes
             loc.append(str(pos))
             field_node = _child(rn, rf.type, "f", pos)
             if found is not None:

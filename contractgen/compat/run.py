@@ -101,7 +101,10 @@ def _subject(
     compared = result.compared
     against = compared.name if compared is not None else latest.name
     # Compared fully inlined: a registry stores a schema with references with those types by name.
-    unchanged = canonical_string(latest.schema) == contract.identity.canonical
+    # The very same schema (a baseline sharing the work tree's parse) needs no second string.
+    unchanged = latest.schema is contract.schema or (
+        canonical_string(latest.schema) == contract.identity.canonical
+    )
     status = "unchanged" if unchanged else "checked"
     messages = tuple(verbose_messages(result))
     return SubjectReport(subject, status, str(level), against, tuple(findings), messages)
