@@ -308,7 +308,7 @@ def worker(batch: Path, out: Path, schema_timeout: int) -> None:
                     res = {"batch": [f"timeout:{schema_timeout}s", ""]}
                 finally:
                     signal.alarm(0)
-                record = {"id": item.id, "half": item.half, "java": item.java[:200], "res": res}
+                record = {"id": item.id, "half": item.half, "java": item.java[:500], "res": res}
                 sink.write(json.dumps(record) + "\n")
                 sink.flush()
     finally:
@@ -354,7 +354,7 @@ def sweep(items: list[Item], args: argparse.Namespace) -> None:
                 got = {json.loads(row)["id"] for row in rows}
                 rest = [i for i in batch if i.id not in got]
                 if rest:  # a crash or hang: blame the first unrecorded item, re-queue the others
-                    blamed = {"id": rest[0].id, "half": rest[0].half, "java": rest[0].java[:200]}
+                    blamed = {"id": rest[0].id, "half": rest[0].half, "java": rest[0].java[:500]}
                     rows.append(json.dumps({**blamed, "res": {"batch": [problem, ""]}}))
                     if rest[1:]:
                         pending.appendleft(rest[1:])
@@ -477,6 +477,20 @@ def _klass(status: str) -> str:
     return f"NEW {status}"
 
 
+JAVA_CLASSES = (
+    (r"Undefined schema: \S+", "Undefined schema: <name>"),
+    (r"(Invalid default for field) \w+: .*UnresolvedSchema.*", r"\1 <f>: <v> of <unresolved>"),
+    (r"(Invalid default for field) \w+: .*", r"\1 <f>: <v> not a <type>"),
+)
+"""Java's messages with names and values taken out, so they group by class."""
+
+
+def _java_class(message: str) -> str:
+    for pattern, replacement in JAVA_CLASSES:
+        message = re.sub(pattern, replacement, message)
+    return message[:120]
+
+
 def _codes(detail: str) -> str:
     return ",".join(sorted(set(re.findall(r"\d+: ([A-Z]+\d+) ", detail)))) or "?"
 
@@ -491,8 +505,7 @@ def verdicts(record: dict[str, Any]) -> list[tuple[str, str]]:
     parse = res.get("parse", ["ok", ""])
     if half == "refused":
         if parse[0] == "accepted":
-            java = re.sub(r"field \w+", "field <f>", record["java"])[:90]
-            return [("DISAGREE: Java refuses, contractgen accepts", java)]
+            return [("DISAGREE: Java refuses, contractgen accepts", _java_class(record["java"]))]
         return [("agree: both refuse", _codes(parse[1]))]
     if parse[0] == "refused-located":
         return [("DISAGREE: Java accepts, contractgen refuses (located)", _codes(parse[1]))]
