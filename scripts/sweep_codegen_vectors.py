@@ -492,7 +492,7 @@ def _java_class(message: str) -> str:
 
 
 def _codes(detail: str) -> str:
-    return ",".join(sorted(set(re.findall(r"\d+: ([A-Z]+\d+) ", detail)))) or "?"
+    return ",".join(sorted(set(re.findall(r"\b([A-Z]+\d{3})\b", detail)))) or "?"
 
 
 def verdicts(record: dict[str, Any]) -> list[tuple[str, str]]:
