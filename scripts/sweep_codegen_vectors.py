@@ -554,12 +554,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="See the module docstring for the method and the result format.",
     )
-    parser.add_argument("--out", type=Path, default=Path("sweep-results.jsonl"))
-    parser.add_argument("--half", choices=("accepted", "refused", "both"), default="both")
+    parser.add_argument("--out", type=Path, default=Path("sweep-results.jsonl"), help="results")
+    halves = ("accepted", "refused", "both")
+    parser.add_argument("--half", choices=halves, default="both", help="by Java's strict parse")
     parser.add_argument("--ids", help="only these ids: a,b,c or @file (one id a line)")
     parser.add_argument("--skip", type=Path, help="leave out the ids of this results file")
     parser.add_argument("--sample", "--limit", type=int, help="at most N schemas (seeded shuffle)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="of the shuffle (default 0)")
     parser.add_argument("--jobs", type=int, default=1, help="batches run at once (default 1)")
     parser.add_argument("--batch", type=int, default=200, help="schemas per subprocess")
     parser.add_argument("--timeout", type=int, default=900, help="seconds per batch")
