@@ -52,7 +52,6 @@ import argparse
 import collections
 import gzip
 import importlib
-import io
 import json
 import os
 import random
@@ -203,35 +202,11 @@ def _refusal(error: ContractError, item: Item, scratch: Path, command: list[str]
     return ["refused-located", detail]
 
 
-def _round_trip(module: Any, contracts: ContractSet) -> None:
-    """test_vector_schemas' check: every sample of every type round-trips byte-exactly."""
-    import fastavro
-    from codegen.samples import samples
-
-    from contractgen.avro.resolve import self_contained
-    from contractgen.runtime.codec import parse
-
-    for name, cls in module.AVRO_TYPES.items():
-        parsed = parse(cls.AVRO_SCHEMA)  # as the generated code's codec does
-        try:
-            data = samples(self_contained(contracts.types[name], contracts.types))
-        except RecursionError:  # a record that holds itself outside a union: no value
-            continue
-        for datum in data:
-            first = io.BytesIO()
-            fastavro.schemaless_writer(first, parsed, datum)
-            read = fastavro.schemaless_reader(
-                io.BytesIO(first.getvalue()), parsed, parsed, return_named_type=True
-            )
-            again = io.BytesIO()
-            fastavro.schemaless_writer(again, parsed, cls.from_avro(read).to_avro())
-            if again.getvalue() != first.getvalue():
-                raise AssertionError(f"bytes differ for {name}")
-
-
 def _flavour(
     item: Item, contracts: ContractSet, flavour: Flavour, root: Path, scratch: Path
 ) -> list[str]:
+    from codegen.support import round_trip
+
     from contractgen.codegen.output import write
     from contractgen.codegen.package import generate
     from contractgen.codegen.render import Options
@@ -251,7 +226,7 @@ def _flavour(
     except Exception as error:
         return _failure("import", error)
     try:
-        _round_trip(module, contracts)
+        round_trip(module, contracts)
     except Exception as error:
         return _failure("roundtrip", error)
     return ["ok", ""]
