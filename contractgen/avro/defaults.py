@@ -7,13 +7,14 @@ defined in another file.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from contractgen.avro.positions import TextLocation
 from contractgen.diagnostics import Diagnostic
 from contractgen.ir.model import (
     Array,
     AvroType,
     Enum,
+    Field,
     Fixed,
     JsonValue,
     Location,
@@ -30,12 +31,35 @@ _INT_RANGE = range(-(2**31), 2**31)
 _LONG_RANGE = range(-(2**63), 2**63)
 
 
-@dataclass(frozen=True, slots=True)
 class PendingDefault:
-    field_name: str
-    type: AvroType
-    value: JsonValue
-    location: Location
+    """A field whose default is checked once every document is parsed.
+
+    It holds only the IR field (a big schema has one per field): name, type, value and location
+    are read from it, and the location of `default` is made only for a refused default.
+    """
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: Field) -> None:
+        self.field = field
+
+    @property
+    def field_name(self) -> str:
+        return self.field.name
+
+    @property
+    def type(self) -> AvroType:
+        return self.field.type
+
+    @property
+    def value(self) -> JsonValue:
+        return self.field.default
+
+    @property
+    def location(self) -> Location:
+        where = self.field.location
+        assert isinstance(where, TextLocation)  # the parser's locations
+        return where.child("default")
 
 
 def is_valid_default(avro_type: AvroType, value: JsonValue, named: Mapping[str, NamedType]) -> bool:

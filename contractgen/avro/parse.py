@@ -66,6 +66,8 @@ _INT64 = range(-(2**63), 2**63)
 _Object: TypeAlias = dict[str, JsonValue]
 _BIG_TEXT = 1 << 20
 """A document this big lets its JSON go once parsed, as memory counts more than reading it again."""
+_PRIMITIVE = {name: name for name in PRIMITIVE_NAMES}
+"""One string per primitive name: the JSON's are a new string per use, kept by every node."""
 
 
 @dataclass(slots=True)
@@ -86,8 +88,11 @@ class _Parser:
         strict: bool,
         external: Collection[str],
         check_external: Callable[[str, JsonValue], bool] | None,
+        consume: bool = False,
     ) -> None:
         self.source = source
+        self.consume = consume
+        """Let each field's JSON go once parsed (the JSON is dropped after the parse)."""
         self.strict = strict
         self.external = external
         self.check_external = check_external
@@ -120,7 +125,8 @@ class _Parser:
                 where,
             )
         if names.is_primitive(kind):
-            return JPrimitive(kind, self.props(node, _SCHEMA_RESERVED, where, copied=False), where)
+            props = self.props(node, _SCHEMA_RESERVED, where, copied=False)
+            return JPrimitive(_PRIMITIVE[kind], props, where)
         if kind in ("record", "error"):
             return self.record(node, where, space, is_error=kind == "error")
         if kind == "enum":
@@ -139,7 +145,7 @@ class _Parser:
     def find(self, name: str, where: TextLocation, space: str | None) -> JType:
         """Java's `ParseContext.find`: the enclosing namespace first, then the name as written."""
         if names.is_primitive(name):
-            return JPrimitive(name, (), where)
+            return JPrimitive(_PRIMITIVE[name], (), where)
         full = f"{space}.{name}" if space and "." not in name else name
         for candidate in (full, name):
             if candidate in self.registered:
@@ -255,6 +261,8 @@ class _Parser:
         fields_at = where.child("fields")
         for index, raw in enumerate(raw_fields):
             parsed = self.field(raw, fields_at.child(index), inner)
+            if self.consume:
+                raw_fields[index] = None
             if parsed is None:
                 continue
             if parsed.name in seen:
@@ -385,10 +393,18 @@ def _run(
     check_external: Callable[[str, JsonValue], bool] | None,
     keep_value: bool = True,
 ) -> JavaResolution:
-    parser = _Parser(source, strict=strict, external=external, check_external=check_external)
-    root = parser.parse(source.value, source.location(""), None)
-    if not keep_value:  # the IR is built from the parse nodes
-        source.drop_value()
+    parser = _Parser(
+        source,
+        strict=strict,
+        external=external,
+        check_external=check_external,
+        consume=not keep_value,
+    )
+    try:
+        root = parser.parse(source.value, source.location(""), None)
+    finally:
+        if not keep_value:  # the IR is built from the parse nodes (and `consume` changed it)
+            source.drop_value()
     resolution = resolve_parse(
         root,
         parser.registered,
