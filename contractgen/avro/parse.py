@@ -60,6 +60,9 @@ _SCHEMA_RESERVED = frozenset(
 _ENUM_RESERVED = _SCHEMA_RESERVED | {"default"}
 _FIELD_RESERVED = frozenset(("default", "doc", "name", "order", "type", "aliases"))
 _ORDERS = ("ASCENDING", "DESCENDING", "IGNORE")
+_ORDER = {order.lower(): order.lower() for order in _ORDERS}
+"""One string per order, kept by every field (`lower()` makes a new one per call; the odd
+spelling whose `upper()` is an order but whose `lower()` is not is kept as written)."""
 _MAX_FIXED_SIZE = 2**31 - 1 - 8  # SystemLimitException's default maximum bytes length
 _INT32 = range(-(2**31), 2**31)
 _INT64 = range(-(2**63), 2**63)
@@ -312,7 +315,7 @@ class _Parser:
             _text(raw.get("doc")),
             "default" in raw,
             default,
-            order.lower(),
+            _ORDER.get(lower := order.lower(), lower),
             tuple(dict.fromkeys(aliases)) if (aliases := self.aliases(raw, where)) else (),
             self.props(raw, _FIELD_RESERVED, where, copied=False),
             where,
