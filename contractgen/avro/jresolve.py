@@ -245,7 +245,7 @@ class _Resolver:
             f.where,
         )
         if f.has_default:
-            self.defaults.append(PendingDefault(converted))
+            self.defaults.append(converted)
         return converted
 
 
