@@ -7,13 +7,15 @@ defined in another file.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import TypeAlias
 
+from contractgen.avro.positions import TextLocation
 from contractgen.diagnostics import Diagnostic
 from contractgen.ir.model import (
     Array,
     AvroType,
     Enum,
+    Field,
     Fixed,
     JsonValue,
     Location,
@@ -30,12 +32,10 @@ _INT_RANGE = range(-(2**31), 2**31)
 _LONG_RANGE = range(-(2**63), 2**63)
 
 
-@dataclass(frozen=True, slots=True)
-class PendingDefault:
-    field_name: str
-    type: AvroType
-    value: JsonValue
-    location: Location
+PendingDefault: TypeAlias = Field
+"""A field whose default is checked once every document is parsed: the IR field itself (a big
+schema has one per field, so no object of its own); the location of its `default` is made only
+for a refused default."""
 
 
 def is_valid_default(avro_type: AvroType, value: JsonValue, named: Mapping[str, NamedType]) -> bool:
@@ -94,16 +94,23 @@ def default_problems(
     return [
         Diagnostic(
             INVALID_DEFAULT,
-            f"default {_short(p.value)} of field {p.field_name!r} does not match its type; "
+            f"default {short_value(p.default)} of field {p.name!r} does not match its type; "
             "give a default of the field's type (for a union, of one of its branches)",
-            p.location,
+            _default_location(p),
         )
         for p in pending
-        if not is_valid_default(p.type, p.value, named)
+        if not is_valid_default(p.type, p.default, named)
     ]
 
 
-def _short(value: JsonValue) -> str:
+def _default_location(field: Field) -> Location | None:
+    """Where the field's default is written (the parser's locations know); else the field's."""
+    where = field.location
+    return where.child("default") if isinstance(where, TextLocation) else where
+
+
+def short_value(value: JsonValue) -> str:
+    """A default as messages quote it: its repr, cut to 40 characters."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 

@@ -11,7 +11,7 @@ that exactly those defaults are refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias, cast
 
@@ -215,29 +215,38 @@ class _Resolver:
             definition = Fixed(t.fullname, t.size, t.doc, t.aliases, t.props, where)
         else:
             self.defined[t.fullname] = Record(t.fullname, (), location=where)  # reserve the name
-            fields = tuple(self.convert_field(f) for f in t.fields)
+            fields = self.convert_fields(t)
             definition = Record(t.fullname, fields, t.doc, t.aliases, t.props, t.is_error, where)
         self.defined[t.fullname] = definition
         return definition
 
+    def convert_fields(self, record: JRecord) -> tuple[Field, ...]:
+        """The record's fields as IR, each parse node let go once converted: the parse graph and
+        the IR are not both whole at once. A record's fields are converted once (later uses
+        are references), and the parse graph is not read after the IR is built."""
+        pending = record.fields
+        record.fields = []
+        pending.reverse()
+        converted: list[Field] = []
+        while pending:
+            converted.append(self.convert_field(pending.pop()))
+        return tuple(converted)
+
     def convert_field(self, f: JField) -> Field:
-        field_type = self.convert(f.type)
-        where = f.where
-        if f.has_default:
-            self.defaults.append(
-                PendingDefault(f.name, field_type, f.default, f.where.child("default"))
-            )
-        return Field(
+        converted = Field(
             f.name,
-            field_type,
+            self.convert(f.type),
             f.doc,
             f.has_default,
             f.default,
             cast(Order, f.order),
             f.aliases,
             f.props,
-            where,
+            f.where,
         )
+        if f.has_default:
+            self.defaults.append(converted)
+        return converted
 
 
 def _union_key(t: JType, registered: _Registered) -> str | None:
@@ -255,14 +264,17 @@ def _union_key(t: JType, registered: _Registered) -> str | None:
 def resolve_parse(
     root: JType,
     registered: _Registered,
-    refs: Sequence[JRef],
-    unions: Sequence[JUnion],
+    refs: list[JRef],
+    unions: list[JUnion],
     source: SourceText,
     *,
     external: Collection[str] = (),
     check_external: ExternalCheck | None = None,
 ) -> JavaResolution:
-    """Resolve placeholders as Java does at the end of a parse, then build the IR."""
+    """Resolve placeholders as Java does at the end of a parse, then build the IR.
+
+    The parse graph is consumed: `refs` and `unions` are emptied and records lose their fields
+    as the IR is built, so the two are not whole in memory at once."""
     resolver = _Resolver(registered, source)
     if isinstance(root, JRef):
         resolver.problem(
@@ -286,6 +298,8 @@ def resolve_parse(
                 )
             if key is not None:
                 seen.add(key)
+    refs.clear()
+    unions.clear()
     if resolver.problems:
         return JavaResolution(Primitive("null"), {}, [], resolver.problems)
     if check_external is not None:

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import TypeAlias
 
 from contractgen.avro import names
-from contractgen.avro.defaults import INVALID_DEFAULT, PendingDefault, is_valid_default
+from contractgen.avro.defaults import (
+    INVALID_DEFAULT,
+    PendingDefault,
+    is_valid_default,
+    short_value,
+)
 from contractgen.avro.gcpause import collector_paused
+from contractgen.avro.jattrs import INVALID_NAME, AttributeReader, Object
 from contractgen.avro.jnodes import (
     JArray,
     JEnum,
@@ -40,7 +45,7 @@ from contractgen.avro.jresolve import (
 from contractgen.avro.jsontext import java_parse_double
 from contractgen.avro.positions import SourceText, TextLocation
 from contractgen.avro.resolve import self_contained
-from contractgen.diagnostics import ContractError, Diagnostic
+from contractgen.diagnostics import ContractError
 from contractgen.ir.model import (
     PRIMITIVE_NAMES,
     AvroSchema,
@@ -48,11 +53,9 @@ from contractgen.ir.model import (
     JsonValue,
     NamedRef,
     NamedType,
-    Props,
 )
 
 DUPLICATE_DEFINITION = "AVRO003"
-INVALID_NAME = "AVRO005"
 
 _SCHEMA_RESERVED = frozenset(
     ("doc", "fields", "items", "name", "namespace", "size", "symbols", "values", "type", "aliases")
@@ -60,12 +63,15 @@ _SCHEMA_RESERVED = frozenset(
 _ENUM_RESERVED = _SCHEMA_RESERVED | {"default"}
 _FIELD_RESERVED = frozenset(("default", "doc", "name", "order", "type", "aliases"))
 _ORDERS = ("ASCENDING", "DESCENDING", "IGNORE")
+_ORDER = {order.lower(): order.lower() for order in _ORDERS}
+"""One string per order, kept by every field (`lower()` makes a new one per call; the odd
+spelling whose `upper()` is an order but whose `lower()` is not is kept as written)."""
 _MAX_FIXED_SIZE = 2**31 - 1 - 8  # SystemLimitException's default maximum bytes length
 _INT32 = range(-(2**31), 2**31)
-_INT64 = range(-(2**63), 2**63)
-_Object: TypeAlias = dict[str, JsonValue]
 _BIG_TEXT = 1 << 20
 """A document this big lets its JSON go once parsed, as memory counts more than reading it again."""
+_PRIMITIVE = {name: name for name in PRIMITIVE_NAMES}
+"""One string per primitive name: the JSON's are a new string per use, kept by every node."""
 
 
 @dataclass(slots=True)
@@ -78,7 +84,7 @@ class ParsedFile:
     defaults: list[PendingDefault] = field(default_factory=list)
 
 
-class _Parser:
+class _Parser(AttributeReader):
     def __init__(
         self,
         source: SourceText,
@@ -87,18 +93,15 @@ class _Parser:
         external: Collection[str],
         check_external: Callable[[str, JsonValue], bool] | None,
     ) -> None:
+        super().__init__(strict)
         self.source = source
-        self.strict = strict
+        self.consume = False
+        """Let each field's JSON go once parsed (the JSON is dropped after the parse)."""
         self.external = external
         self.check_external = check_external
         self.registered: dict[str, JRecord | JEnum | JFixed] = {}
         self.refs: list[JRef] = []
         self.unions: list[JUnion] = []
-        self.problems: list[Diagnostic] = []
-
-    def problem(self, code: str, message: str, where: TextLocation) -> JPrimitive:
-        self.problems.append(Diagnostic(code, message, where))
-        return JPrimitive("null", (), where)
 
     def parse(self, node: JsonValue, where: TextLocation, space: str | None) -> JType:
         if isinstance(node, str):
@@ -120,7 +123,8 @@ class _Parser:
                 where,
             )
         if names.is_primitive(kind):
-            return JPrimitive(kind, self.props(node, _SCHEMA_RESERVED, where, copied=False), where)
+            props = self.props(node, _SCHEMA_RESERVED, where, copied=False)
+            return JPrimitive(_PRIMITIVE[kind], props, where)
         if kind in ("record", "error"):
             return self.record(node, where, space, is_error=kind == "error")
         if kind == "enum":
@@ -139,7 +143,7 @@ class _Parser:
     def find(self, name: str, where: TextLocation, space: str | None) -> JType:
         """Java's `ParseContext.find`: the enclosing namespace first, then the name as written."""
         if names.is_primitive(name):
-            return JPrimitive(name, (), where)
+            return JPrimitive(_PRIMITIVE[name], (), where)
         full = f"{space}.{name}" if space and "." not in name else name
         for candidate in (full, name):
             if candidate in self.registered:
@@ -162,73 +166,6 @@ class _Parser:
         self.unions.append(union)
         return union
 
-    def props(
-        self, node: _Object, skip: frozenset[str], where: TextLocation, *, copied: bool
-    ) -> Props:
-        if node.keys() <= skip:
-            return ()  # the usual case, decided without a Python step per key
-        props = tuple((k, v) for k, v in node.items() if k not in skip)
-        for key, value in props if copied else ():
-            # Java copies the properties of records, arrays and maps at the end of the parse,
-            # through Java objects: an integer beyond a long has none, and Java refuses it.
-            if isinstance(value, int) and not isinstance(value, bool) and value not in _INT64:
-                self.problem(
-                    INVALID_SCHEMA, f"property {key!r} is an integer beyond 64 bits", where
-                )
-        return props
-
-    def validate(self, text: str, what: str, where: TextLocation, member: str) -> None:
-        """A simple name, in strict mode; a problem at `where`'s `member`."""
-        if self.strict and not names.is_valid_name(text):
-            self.problem(
-                INVALID_NAME,
-                f"invalid {what} {text!r}: it must match [A-Za-z_][A-Za-z0-9_]*",
-                where.child(member),
-            )
-
-    def name(self, node: _Object, where: TextLocation, space: str | None) -> str | None:
-        """Java's `new Name(name, namespace)`: the full name of a definition, or None."""
-        name = node.get("name")
-        if not isinstance(name, str):
-            self.problem(INVALID_SCHEMA, 'a named type needs a "name"', where)
-            return None
-        explicit = node.get("namespace")
-        full = names.java_fullname(name, explicit if isinstance(explicit, str) else space)
-        # Java checks the name here and the namespace when it registers the type: the same
-        # verdict, reported once.
-        if self.strict and not names.is_valid_fullname(full):
-            self.problem(
-                INVALID_NAME,
-                f"invalid name {full!r}: every part must match [A-Za-z_][A-Za-z0-9_]*",
-                where.child("name"),
-            )
-        if full in PRIMITIVE_NAMES:
-            self.problem(
-                INVALID_NAME,
-                f"a named type cannot be called {full!r} (a primitive type)",
-                where.child("name"),
-            )
-        return full
-
-    def aliases(self, node: _Object, where: TextLocation) -> list[str] | None:
-        raw = node.get("aliases")
-        if raw is None and "aliases" not in node:
-            return None
-        if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
-            self.problem(
-                INVALID_SCHEMA, '"aliases" must be an array of strings', where.child("aliases")
-            )
-            return None
-        return [str(a) for a in raw]
-
-    def type_aliases(self, node: _Object, where: TextLocation, full: str) -> tuple[str, ...]:
-        namespace = full.rpartition(".")[0] or None
-        found: dict[str, None] = {}
-        for alias in self.aliases(node, where) or ():
-            self.validate(alias.rpartition(".")[2], "alias", where, "aliases")
-            found[names.java_fullname(alias, namespace)] = None
-        return tuple(found)
-
     def register(self, named: JRecord | JEnum | JFixed) -> None:
         """Java's `ParseContext.put`: a full name once; an equal redefinition is allowed."""
         first = self.registered.setdefault(named.fullname, named)
@@ -241,7 +178,7 @@ class _Parser:
             )
 
     def record(
-        self, node: _Object, where: TextLocation, space: str | None, *, is_error: bool
+        self, node: Object, where: TextLocation, space: str | None, *, is_error: bool
     ) -> JType:
         full = self.name(node, where, space)
         raw_fields = node.get("fields")
@@ -255,6 +192,8 @@ class _Parser:
         fields_at = where.child("fields")
         for index, raw in enumerate(raw_fields):
             parsed = self.field(raw, fields_at.child(index), inner)
+            if self.consume:
+                raw_fields[index] = None
             if parsed is None:
                 continue
             if parsed.name in seen:
@@ -304,7 +243,7 @@ class _Parser:
             _text(raw.get("doc")),
             "default" in raw,
             default,
-            order.lower(),
+            _ORDER.get(lower := order.lower(), lower),
             tuple(dict.fromkeys(aliases)) if (aliases := self.aliases(raw, where)) else (),
             self.props(raw, _FIELD_RESERVED, where, copied=False),
             where,
@@ -318,12 +257,12 @@ class _Parser:
     def invalid_default(self, parsed: JField) -> None:
         self.problem(
             INVALID_DEFAULT,
-            f"default {_short(parsed.default)} of field {parsed.name!r} does not match its type; "
-            "give a default of the field's type (for a union, of one of its branches)",
+            f"default {short_value(parsed.default)} of field {parsed.name!r} does not match its "
+            "type; give a default of the field's type (for a union, of one of its branches)",
             parsed.where.child("default"),
         )
 
-    def enum(self, node: _Object, where: TextLocation, space: str | None) -> JType:
+    def enum(self, node: Object, where: TextLocation, space: str | None) -> JType:
         full = self.name(node, where, space)
         symbols = node.get("symbols")
         if not isinstance(symbols, list) or not all(isinstance(s, str) for s in symbols):
@@ -351,7 +290,7 @@ class _Parser:
         self.register(enum)
         return enum
 
-    def fixed(self, node: _Object, where: TextLocation, space: str | None) -> JType:
+    def fixed(self, node: Object, where: TextLocation, space: str | None) -> JType:
         full = self.name(node, where, space)
         size = node.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or size not in _INT32:
@@ -373,11 +312,6 @@ def _text(value: JsonValue) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _short(value: JsonValue) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def _run(
     source: SourceText,
     strict: bool,
@@ -386,9 +320,12 @@ def _run(
     keep_value: bool = True,
 ) -> JavaResolution:
     parser = _Parser(source, strict=strict, external=external, check_external=check_external)
-    root = parser.parse(source.value, source.location(""), None)
-    if not keep_value:  # the IR is built from the parse nodes
-        source.drop_value()
+    parser.consume = not keep_value
+    try:
+        root = parser.parse(source.value, source.location(""), None)
+    finally:
+        if not keep_value:  # the IR is built from the parse nodes (and `consume` changed it)
+            source.drop_value()
     resolution = resolve_parse(
         root,
         parser.registered,

@@ -44,7 +44,7 @@ class TextPositions:
 _FILE, _POINTER, _LINE, _COLUMN = (
     Location.__dict__[name] for name in ("file", "pointer", "line", "column")
 )
-"""Location's slots, written directly: a TextLocation has no pointer, line or column to give yet."""
+"""Location's slots, written directly: a TextLocation keeps other things in them (see below)."""
 
 
 class TextLocation(Location):
@@ -54,66 +54,64 @@ class TextLocation(Location):
     each one's line eagerly was half of `validate`, and its pointer string (`/fields/7/type/1`)
     took more memory than the node. A location made with `child` holds its parent and a member
     instead. It equals, hashes and pickles as the plain Location.
+
+    It has no slots of its own (an object per node: two more slots were a fifth of its size);
+    Location's four hold, until the value they name is known:
+    - `file`: the TextPositions (the file name is read from it);
+    - `pointer`: the parent location, until the pointer is built;
+    - `line`: the member, until the line is found (the pointer is built first);
+    - `column`: unset, until the line and column are found.
     """
 
-    __slots__ = ("_member", "_parent")
-    _parent: TextLocation | TextPositions
-    """The location this one is a member of; for a location given its pointer, the text."""
-    _member: str | int
+    __slots__ = ()
 
     def __init__(self, positions: TextPositions, pointer: str) -> None:
-        _FILE.__set__(self, positions.file)
+        _FILE.__set__(self, positions)
         _POINTER.__set__(self, pointer)
-        _PARENT.__set__(self, positions)
 
     def child(self, member: str | int) -> TextLocation:
         """The location of `member` of the value here: a schema attribute (a key that needs no
         escaping) or an array index."""
         child = _new(TextLocation)
         _FILE.__set__(child, _FILE.__get__(self, Location))
-        _PARENT.__set__(child, self)
-        _MEMBER.__set__(child, member)
+        _POINTER.__set__(child, self)
+        _LINE.__set__(child, member)
         return child
 
     @property
+    def file(self) -> str:
+        positions: TextPositions = _FILE.__get__(self, Location)
+        return positions.file
+
+    @property
     def pointer(self) -> str:
-        try:
-            pointer: str = _POINTER.__get__(self, Location)
-            return pointer
-        except AttributeError:
-            pass
+        known: str | TextLocation = _POINTER.__get__(self, Location)
+        if isinstance(known, str):
+            return known
         # Up to the nearest location whose pointer is known, then down again (no recursion:
         # schemas nest up to 1,000 levels).
         pending: list[TextLocation] = []
         at: TextLocation = self
-        while True:
-            try:
-                known: str = _POINTER.__get__(at, Location)
-                break
-            except AttributeError:
-                pending.append(at)
-                parent = at._parent
-                assert isinstance(parent, TextLocation)
-                at = parent
+        while not isinstance(known, str):
+            pending.append(at)
+            at = known
+            known = _POINTER.__get__(at, Location)
         for location in reversed(pending):
-            known = f"{known}/{location._member}"
+            known = f"{known}/{_LINE.__get__(location, Location)}"
             _POINTER.__set__(location, known)
         return known
 
-    def _positions(self) -> TextPositions:
-        at: TextLocation | TextPositions = self
-        while isinstance(at, TextLocation):
-            at = at._parent
-        return at
-
     def _found(self) -> tuple[int, int]:
         try:
-            return _LINE.__get__(self, Location), _COLUMN.__get__(self, Location)
+            column: int = _COLUMN.__get__(self, Location)
         except AttributeError:
-            line, column = self._positions().line_column(self.pointer)
+            pointer = self.pointer  # before the line replaces the member
+            positions: TextPositions = _FILE.__get__(self, Location)
+            line, column = positions.line_column(pointer)
             _LINE.__set__(self, line)
             _COLUMN.__set__(self, column)
             return line, column
+        return _LINE.__get__(self, Location), column
 
     @property
     def line(self) -> int:
@@ -146,7 +144,6 @@ class TextLocation(Location):
         return Location, (self.file, self.pointer, *self._found())
 
 
-_PARENT, _MEMBER = (TextLocation.__dict__[name] for name in ("_parent", "_member"))
 _new = object.__new__
 
 
