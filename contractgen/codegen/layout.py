@@ -121,6 +121,8 @@ def _distinct_fixed(types: Mapping[str, NamedType]) -> set[str]:
     def plain_bytes(avro_type: AvroType) -> str | None:
         if isinstance(avro_type, NamedRef):
             avro_type = types[avro_type.fullname]
+        if isinstance(avro_type, Primitive) and avro_type.type != "bytes":
+            return None  # whatever its logical type (the common case, decided without it)
         if isinstance(avro_type, Fixed | Primitive) and logical_type(avro_type) is None:
             if isinstance(avro_type, Fixed):
                 return avro_type.fullname

@@ -20,7 +20,18 @@ from contractgen.codegen.pysource import LINE_LENGTH, docstring, fit, string_chu
 from contractgen.codegen.pytypes import PyType
 from contractgen.codegen.typemap import EmptyUnionError, python_type
 from contractgen.diagnostics import ContractError, Diagnostic
-from contractgen.ir.model import Enum, Fixed, NamedType, Record
+from contractgen.ir.model import (
+    Array,
+    AvroType,
+    Enum,
+    Fixed,
+    JsonValue,
+    Map,
+    NamedType,
+    Primitive,
+    Record,
+    Union,
+)
 
 UNUSABLE_DEFAULT = "GEN003"
 EMPTY_UNION = "GEN004"
@@ -113,6 +124,41 @@ class ModuleScope:
     _late_names: dict[str, str] = field(default_factory=dict)
     _unions: dict[str, tuple[str, str]] = field(default_factory=dict)
     _aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    _types: dict[AvroType, PyType] = field(default_factory=dict)
+    _defaults: dict[tuple[AvroType, type, JsonValue], str] = field(default_factory=dict)
+
+    def field_type(self, avro_type: AvroType) -> PyType:
+        """`python_type` of a field's type, made once per module for a type without named
+        types: a wide record repeats a few such types thousands of times. What the first call
+        registers (imports, union helpers) stays registered; named types are mapped each time
+        because `ref` counts references."""
+        if not isinstance(avro_type, _UNNAMED):
+            return python_type(avro_type, self)
+        try:
+            known = self._types.get(avro_type)
+        except TypeError:  # a property holding a list or an object
+            return python_type(avro_type, self)
+        if known is None:
+            known = python_type(avro_type, self)
+            if _plain(avro_type):
+                self._types[avro_type] = known
+        return known
+
+    def field_default(self, avro_type: AvroType, value: JsonValue) -> str:
+        """`default_source`, made once per module for a type without named types and a scalar
+        default (the type of the value is in the key: `True == 1`)."""
+        if not isinstance(avro_type, _UNNAMED) or isinstance(value, list | dict):
+            return default_source(avro_type, value, self, self.layout)
+        key = (avro_type, type(value), value)
+        try:
+            known = self._defaults.get(key)
+        except TypeError:
+            return default_source(avro_type, value, self, self.layout)
+        if known is None:
+            known = default_source(avro_type, value, self, self.layout)
+            if _plain(avro_type):
+                self._defaults[key] = known
+        return known
 
     def _root(self) -> str:
         return "." * (len(self.path) + 1)
@@ -180,11 +226,27 @@ class ModuleScope:
         return self.imports.name(f"{self._root()}{CHECKS_MODULE}", name)
 
 
+_UNNAMED = (Primitive, Union, Array, Map)
+
+
+def _plain(avro_type: AvroType) -> bool:
+    """Whether a type is built of primitives only (no named type, so nothing `ref` counts)."""
+    if isinstance(avro_type, Primitive):
+        return True
+    if isinstance(avro_type, Union):
+        return all(_plain(b) for b in avro_type.branches)
+    if isinstance(avro_type, Array):
+        return _plain(avro_type.items)
+    if isinstance(avro_type, Map):
+        return _plain(avro_type.values)
+    return False
+
+
 def _default_source(record: Record, index: int, scope: ModuleScope) -> str:
     """The Python source of a field's default, or a located ContractError."""
     avro_field = record.fields[index]
     try:
-        return default_source(avro_field.type, avro_field.default, scope, scope.layout)
+        return scope.field_default(avro_field.type, avro_field.default)
     except RecursionError:
         # a record whose fields' defaults hold the record again: Java's strict parse refuses it
         # too ("Schema fields not set yet")
@@ -207,7 +269,7 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     avro_field = record.fields[index]
     attribute = scope.layout.attributes[record.fullname][index]
     try:
-        py = python_type(avro_field.type, scope)
+        py = scope.field_type(avro_field.type)
     except EmptyUnionError:
         raise ContractError(
             [
@@ -250,7 +312,7 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     self_value, data_value = f"self.{attribute}", f"data[{key}]"
     write = py.write(self_value) if py.write else self_value
     read = py.read(data_value) if py.read else data_value
-    checks = py.checks(self_value, string_literal(avro_field.name)) if py.checks else []
+    checks = py.checks(self_value, key) if py.checks else []
     return FieldView(
         attribute=attribute,
         key=key,
