@@ -7,7 +7,7 @@ names, types or imports is decided in a template.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from contractgen.avro.canonical import Rebinding, reparsable_string
@@ -80,6 +80,34 @@ class RecordView:
     fields: list[FieldView]
     arbitrary_types: bool
 
+    # The per-field parts of a class as whole blocks of text: a wide record has thousands of
+    # fields, and a template loop costs several times a join per line.
+
+    def declarations(self, need: Callable[[str, str], str], module: str, call: str) -> str:
+        """Each field's declaration and docstring; `call` from `module` makes default factories."""
+        lines: list[str] = []
+        for f in self.fields:
+            if f.factory:
+                suffix = f" = {need(module, call)}(default_factory={f.factory})"
+            elif f.default:
+                suffix = f" = {f.default}"
+            else:
+                suffix = ""
+            lines += f.declaration(suffix)
+            lines += f.doc
+        return "\n".join(lines)
+
+    def writes(self) -> str:
+        return "\n".join(line for f in self.fields for line in f.write)
+
+    def reads(self) -> str:
+        return "\n".join(line for f in self.fields for line in f.read)
+
+    def checks(self) -> str:
+        """The body of validate_avro()."""
+        lines = [line for f in self.fields for line in f.checks] or ["return"]
+        return "\n".join(f"        {line}" for line in lines)
+
 
 @dataclass(frozen=True, slots=True)
 class EnumView:
@@ -125,7 +153,9 @@ class ModuleScope:
     _unions: dict[str, tuple[str, str]] = field(default_factory=dict)
     _aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
     _types: dict[AvroType, PyType] = field(default_factory=dict)
-    _defaults: dict[tuple[AvroType, type, JsonValue], str] = field(default_factory=dict)
+    _shared: set[int] = field(default_factory=set)
+    """The ids of the `PyType`s in `_types` (kept alive there)."""
+    _defaults: dict[tuple[int, type, JsonValue], str] = field(default_factory=dict)
 
     def field_type(self, avro_type: AvroType) -> PyType:
         """`python_type` of a field's type, made once per module for a type without named
@@ -142,22 +172,18 @@ class ModuleScope:
             known = python_type(avro_type, self)
             if _plain(avro_type):
                 self._types[avro_type] = known
+                self._shared.add(id(known))
         return known
 
-    def field_default(self, avro_type: AvroType, value: JsonValue) -> str:
-        """`default_source`, made once per module for a type without named types and a scalar
-        default (the type of the value is in the key: `True == 1`)."""
-        if not isinstance(avro_type, _UNNAMED) or isinstance(value, list | dict):
+    def field_default(self, avro_type: AvroType, py: PyType, value: JsonValue) -> str:
+        """`default_source`, made once per module for a scalar default of a type `field_type`
+        made once (`py` stands for the type; the type of the value is in the key: `True == 1`)."""
+        if id(py) not in self._shared or isinstance(value, list | dict):
             return default_source(avro_type, value, self, self.layout)
-        key = (avro_type, type(value), value)
-        try:
-            known = self._defaults.get(key)
-        except TypeError:
-            return default_source(avro_type, value, self, self.layout)
+        key = (id(py), type(value), value)
+        known = self._defaults.get(key)
         if known is None:
-            known = default_source(avro_type, value, self, self.layout)
-            if _plain(avro_type):
-                self._defaults[key] = known
+            known = self._defaults[key] = default_source(avro_type, value, self, self.layout)
         return known
 
     def _root(self) -> str:
@@ -242,11 +268,11 @@ def _plain(avro_type: AvroType) -> bool:
     return False
 
 
-def _default_source(record: Record, index: int, scope: ModuleScope) -> str:
+def _default_source(record: Record, index: int, py: PyType, scope: ModuleScope) -> str:
     """The Python source of a field's default, or a located ContractError."""
     avro_field = record.fields[index]
     try:
-        return scope.field_default(avro_field.type, avro_field.default)
+        return scope.field_default(avro_field.type, py, avro_field.default)
     except RecursionError:
         # a record whose fields' defaults hold the record again: Java's strict parse refuses it
         # too ("Schema fields not set yet")
@@ -285,7 +311,7 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     default = factory = None
     if avro_field.has_default:
         before, before_forward = scope.foreign_refs, scope.forward_refs
-        source = _default_source(record, index, scope)
+        source = _default_source(record, index, py, scope)
         # a class of another module may not exist yet while an import cycle is initialising,
         # nor a record of this module written after this one (or this one itself)
         foreign = scope.foreign_refs != before or scope.forward_refs != before_forward
@@ -326,6 +352,8 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
         # loop over another type does not reuse (and retype) an earlier one
         checks=[
             _LOOP_VARIABLE.sub(lambda m: f"_{m.group(1)}{index}_{m.group(2)}", line)
+            if "_v" in line or "_k" in line
+            else line
             for line in checks
         ],
     )
