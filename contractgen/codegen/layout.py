@@ -139,7 +139,8 @@ def _distinct_fixed(types: Mapping[str, NamedType]) -> set[str]:
             if len(shared) > 1:
                 found.update(name for name in shared if name != "bytes")
             for branch in avro_type.branches:
-                walk(branch)
+                if isinstance(branch, Array | Map | Union):  # nothing to find in the others
+                    walk(branch)
 
     for definition in types.values():
         if isinstance(definition, Record):

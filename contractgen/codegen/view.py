@@ -61,10 +61,12 @@ class FieldView:
     def declaration(self, suffix: str) -> list[str]:
         """`attribute: annotation<suffix>` within the line length: as ruff formats it, a call
         after `=` is split inside its parentheses before the annotation is."""
+        whole = f"    {self.attribute}: {self.annotation}{suffix}"
+        if len(whole) <= LINE_LENGTH:
+            return [whole]
         first = f"    {self.attribute}: {self.annotation}{suffix.partition('(')[0]}("
         inner = f"        {suffix.partition('(')[2][:-1]}"
-        whole = f"    {self.attribute}: {self.annotation}{suffix}"
-        if len(whole) > LINE_LENGTH and suffix.endswith(")") and len(first) <= LINE_LENGTH:
+        if suffix.endswith(")") and len(first) <= LINE_LENGTH:
             return [first, inner, "    )"]
         return fit("    ", f"{self.attribute}: ", self.annotation, suffix)
 
@@ -153,6 +155,7 @@ class ModuleScope:
     _unions: dict[str, tuple[str, str]] = field(default_factory=dict)
     _aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
     _types: dict[AvroType, PyType] = field(default_factory=dict)
+    _checks: dict[str, str] = field(default_factory=dict)
     _shared: set[int] = field(default_factory=set)
     """The ids of the `PyType`s in `_types` (kept alive there)."""
     _defaults: dict[tuple[int, type, JsonValue], str] = field(default_factory=dict)
@@ -249,7 +252,10 @@ class ModuleScope:
         return self.imports.name(f"{self._root()}{DURATION_MODULE}", "Duration")
 
     def check(self, name: str) -> str:
-        return self.imports.name(f"{self._root()}{CHECKS_MODULE}", name)
+        known = self._checks.get(name)
+        if known is None:  # a check per field of a wide record: imported once
+            known = self._checks[name] = self.imports.name(f"{self._root()}{CHECKS_MODULE}", name)
+        return known
 
 
 _UNNAMED = (Primitive, Union, Array, Map)
