@@ -121,8 +121,6 @@ def _distinct_fixed(types: Mapping[str, NamedType]) -> set[str]:
     def plain_bytes(avro_type: AvroType) -> str | None:
         if isinstance(avro_type, NamedRef):
             avro_type = types[avro_type.fullname]
-        if isinstance(avro_type, Primitive) and avro_type.type != "bytes":
-            return None  # whatever its logical type (the common case, decided without it)
         if isinstance(avro_type, Fixed | Primitive) and logical_type(avro_type) is None:
             if isinstance(avro_type, Fixed):
                 return avro_type.fullname
@@ -135,7 +133,13 @@ def _distinct_fixed(types: Mapping[str, NamedType]) -> set[str]:
         elif isinstance(avro_type, Map):
             walk(avro_type.values)
         elif isinstance(avro_type, Union):
-            shared = [name for b in avro_type.branches if (name := plain_bytes(b)) is not None]
+            shared = [
+                name
+                for b in avro_type.branches
+                # a primitive other than bytes, whatever its logical type (the common case)
+                if not (isinstance(b, Primitive) and b.type != "bytes")
+                and (name := plain_bytes(b)) is not None
+            ]
             if len(shared) > 1:
                 found.update(name for name in shared if name != "bytes")
             for branch in avro_type.branches:
