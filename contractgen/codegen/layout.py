@@ -112,6 +112,10 @@ def _module_paths(namespaces: list[str]) -> dict[str, tuple[str, ...]]:
     return result
 
 
+# a tuple, not `Array | Map | Union`: that expression builds a new object each time it runs
+_NESTING = (Array, Map, Union)
+
+
 def _distinct_fixed(types: Mapping[str, NamedType]) -> set[str]:
     """Plain fixed types (no logical type) that share a union with `bytes` or another plain
     fixed: Python would read them all as `bytes`, so each gets a `bytes` subclass of its own and
@@ -143,7 +147,7 @@ def _distinct_fixed(types: Mapping[str, NamedType]) -> set[str]:
             if len(shared) > 1:
                 found.update(name for name in shared if name != "bytes")
             for branch in avro_type.branches:
-                if isinstance(branch, Array | Map | Union):  # nothing to find in the others
+                if isinstance(branch, _NESTING):  # nothing to find in the others
                     walk(branch)
 
     for definition in types.values():

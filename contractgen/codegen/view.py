@@ -181,7 +181,7 @@ class ModuleScope:
     def field_default(self, avro_type: AvroType, py: PyType, value: JsonValue) -> str:
         """`default_source`, made once per module for a scalar default of a type `field_type`
         made once (`py` stands for the type; the type of the value is in the key: `True == 1`)."""
-        if id(py) not in self._shared or isinstance(value, list | dict):
+        if id(py) not in self._shared or isinstance(value, _CONTAINERS):
             return default_source(avro_type, value, self, self.layout)
         key = (id(py), type(value), value)
         known = self._defaults.get(key)
@@ -258,7 +258,9 @@ class ModuleScope:
         return known
 
 
+# tuples, not `A | B`: that expression builds a new object each time it runs
 _UNNAMED = (Primitive, Union, Array, Map)
+_CONTAINERS = (list, dict)
 
 
 def _plain(avro_type: AvroType) -> bool:
