@@ -179,9 +179,10 @@ class ModuleScope:
         return known
 
     def field_default(self, avro_type: AvroType, py: PyType, value: JsonValue) -> str:
-        """`default_source`, made once per module for a scalar default of a type `field_type`
-        made once (`py` stands for the type; the type of the value is in the key: `True == 1`)."""
-        if id(py) not in self._shared or isinstance(value, _CONTAINERS):
+        """`default_source`, made once per module for a default (not a float) of a type
+        `field_type` made once (`py` stands for the type; the value's type is in the key:
+        `True == 1`)."""
+        if id(py) not in self._shared or isinstance(value, _UNSHARED_DEFAULTS):
             return default_source(avro_type, value, self, self.layout)
         key = (id(py), type(value), value)
         known = self._defaults.get(key)
@@ -260,7 +261,8 @@ class ModuleScope:
 
 # tuples, not `A | B`: that expression builds a new object each time it runs
 _UNNAMED = (Primitive, Union, Array, Map)
-_CONTAINERS = (list, dict)
+# not worth a key (containers), or equal without being the same (`-0.0 == 0.0`, NaN)
+_UNSHARED_DEFAULTS = (list, dict, float)
 
 
 def _plain(avro_type: AvroType) -> bool:
