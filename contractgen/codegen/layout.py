@@ -112,6 +112,10 @@ def _module_paths(namespaces: list[str]) -> dict[str, tuple[str, ...]]:
     return result
 
 
+# a tuple, not `Array | Map | Union`: that expression builds a new object each time it runs
+_NESTING = (Array, Map, Union)
+
+
 def _distinct_fixed(types: Mapping[str, NamedType]) -> set[str]:
     """Plain fixed types (no logical type) that share a union with `bytes` or another plain
     fixed: Python would read them all as `bytes`, so each gets a `bytes` subclass of its own and
@@ -133,11 +137,18 @@ def _distinct_fixed(types: Mapping[str, NamedType]) -> set[str]:
         elif isinstance(avro_type, Map):
             walk(avro_type.values)
         elif isinstance(avro_type, Union):
-            shared = [name for b in avro_type.branches if (name := plain_bytes(b)) is not None]
+            shared = [
+                name
+                for b in avro_type.branches
+                # a primitive other than bytes, whatever its logical type (the common case)
+                if not (isinstance(b, Primitive) and b.type != "bytes")
+                and (name := plain_bytes(b)) is not None
+            ]
             if len(shared) > 1:
                 found.update(name for name in shared if name != "bytes")
             for branch in avro_type.branches:
-                walk(branch)
+                if isinstance(branch, _NESTING):  # nothing to find in the others
+                    walk(branch)
 
     for definition in types.values():
         if isinstance(definition, Record):

@@ -119,15 +119,23 @@ def _fix_start(name: str, prefix: str) -> str:
     return f"{prefix}{name}" if not name or name[0].isdigit() else name
 
 
+_ATTRIBUTE_TAKEN = _CLASS_SCOPE_BUILTINS | _MODULE_NAMES | _MEMBER_NAMES
+# already snake_case: its words joined by `_` give it back unchanged (the common case, made fast)
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
 class AttributeName(str):
     """A snake_case attribute of a generated class (a record field)."""
 
     __slots__ = ()
 
     def __new__(cls, avro_name: str) -> AttributeName:
-        name = "_".join(word.lower() for word in _ascii_words(avro_name))
-        name = _fix_start(name, "f_")
-        if keyword.iskeyword(name) or name in _CLASS_SCOPE_BUILTINS | _MODULE_NAMES | _MEMBER_NAMES:
+        if _SNAKE.fullmatch(avro_name):
+            name = avro_name
+        else:
+            name = "_".join(word.lower() for word in _ascii_words(avro_name))
+            name = _fix_start(name, "f_")
+        if keyword.iskeyword(name) or name in _ATTRIBUTE_TAKEN:
             name = f"{name}_"
         # pydantic treats leading underscores as private and dataclasses would mangle `__x`
         return str.__new__(cls, name.lstrip("_") or "f_")

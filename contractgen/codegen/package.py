@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from contractgen.avro.gcpause import collector_paused
 from contractgen.codegen.distribution import as_distribution
 from contractgen.codegen.imports import Imports
 from contractgen.codegen.layout import Layout, plan
@@ -31,6 +32,13 @@ from contractgen.ir.model import ContractSet, Enum, Fixed, Record
 
 def generate(contracts: ContractSet, options: Options) -> list[GeneratedFile]:
     """Every file of the package, sorted by path. Raises ContractError for unusable schemas."""
+    # a wide schema makes several objects per field (views, conversions, lines), nearly all
+    # kept until the text is rendered: the collector's passes over them would find nothing
+    with collector_paused():
+        return _generate(contracts, options)
+
+
+def _generate(contracts: ContractSet, options: Options) -> list[GeneratedFile]:
     layout = plan(contracts.types)
     everything = describe_sources(list(contracts.type_files.values()))
     files: list[GeneratedFile] = []

@@ -41,6 +41,8 @@ def string_literal(text: str) -> str:
     Double-quoted unless that needs more escapes than single quotes (JSON, typically), as ruff
     and black would write it, so schema strings read as JSON rather than a wall of backslashes.
     """
+    if text.isascii() and text.isidentifier():  # nothing to escape (most Avro names)
+        return f'"{text}"'
     escaped = _escaped(text)
     if text.count('"') <= text.count("'"):
         return f'"{escaped}"'

@@ -64,3 +64,16 @@ class PyType:
 
 def indent(lines: list[str]) -> list[str]:
     return [f"    {line}" for line in lines]
+
+
+def generic_alias(annotation: str) -> bool:
+    """Whether `annotation` is `list[...]` or `dict[...]` alone, so callable as it is written
+    (`list[int | str]([...])`), and not a union of types."""
+    if not annotation.startswith(("list[", "dict[")) or not annotation.endswith("]"):
+        return False
+    depth = 0
+    for char in annotation:
+        depth += (char == "[") - (char == "]")
+        if char == "|" and depth == 0:
+            return False
+    return True

@@ -7,7 +7,7 @@ names, types or imports is decided in a template.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from contractgen.avro.canonical import Rebinding, reparsable_string
@@ -17,10 +17,21 @@ from contractgen.codegen.defaults import UnusableDefaultError, default_source
 from contractgen.codegen.imports import Imports
 from contractgen.codegen.layout import Layout
 from contractgen.codegen.pysource import LINE_LENGTH, docstring, fit, string_chunks, string_literal
-from contractgen.codegen.pytypes import PyType
+from contractgen.codegen.pytypes import PyType, generic_alias
 from contractgen.codegen.typemap import EmptyUnionError, python_type
 from contractgen.diagnostics import ContractError, Diagnostic
-from contractgen.ir.model import Enum, Fixed, NamedType, Record
+from contractgen.ir.model import (
+    Array,
+    AvroType,
+    Enum,
+    Fixed,
+    JsonValue,
+    Map,
+    NamedType,
+    Primitive,
+    Record,
+    Union,
+)
 
 UNUSABLE_DEFAULT = "GEN003"
 EMPTY_UNION = "GEN004"
@@ -30,7 +41,7 @@ CHECKS_MODULE = "_checks"
 DURATION_MODULE = "duration"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made once per field, and frozen init costs 3x
 class FieldView:
     attribute: str
     key: str
@@ -50,10 +61,12 @@ class FieldView:
     def declaration(self, suffix: str) -> list[str]:
         """`attribute: annotation<suffix>` within the line length: as ruff formats it, a call
         after `=` is split inside its parentheses before the annotation is."""
+        whole = f"    {self.attribute}: {self.annotation}{suffix}"
+        if len(whole) <= LINE_LENGTH:
+            return [whole]
         first = f"    {self.attribute}: {self.annotation}{suffix.partition('(')[0]}("
         inner = f"        {suffix.partition('(')[2][:-1]}"
-        whole = f"    {self.attribute}: {self.annotation}{suffix}"
-        if len(whole) > LINE_LENGTH and suffix.endswith(")") and len(first) <= LINE_LENGTH:
+        if suffix.endswith(")") and len(first) <= LINE_LENGTH:
             return [first, inner, "    )"]
         return fit("    ", f"{self.attribute}: ", self.annotation, suffix)
 
@@ -68,6 +81,34 @@ class RecordView:
     aliases: list[str]
     fields: list[FieldView]
     arbitrary_types: bool
+
+    # The per-field parts of a class as whole blocks of text: a wide record has thousands of
+    # fields, and a template loop costs several times a join per line.
+
+    def declarations(self, need: Callable[[str, str], str], module: str, call: str) -> str:
+        """Each field's declaration and docstring; `call` from `module` makes default factories."""
+        lines: list[str] = []
+        for f in self.fields:
+            if f.factory:
+                suffix = f" = {need(module, call)}(default_factory={f.factory})"
+            elif f.default:
+                suffix = f" = {f.default}"
+            else:
+                suffix = ""
+            lines += f.declaration(suffix)
+            lines += f.doc
+        return "\n".join(lines)
+
+    def writes(self) -> str:
+        return "\n".join(line for f in self.fields for line in f.write)
+
+    def reads(self) -> str:
+        return "\n".join(line for f in self.fields for line in f.read)
+
+    def checks(self) -> str:
+        """The body of validate_avro()."""
+        lines = [line for f in self.fields for line in f.checks] or ["return"]
+        return "\n".join(f"        {line}" for line in lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +157,41 @@ class ModuleScope:
     _late_names: dict[str, str] = field(default_factory=dict)
     _unions: dict[str, tuple[str, str]] = field(default_factory=dict)
     _aliases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    _types: dict[AvroType, PyType] = field(default_factory=dict)
+    _checks: dict[str, str] = field(default_factory=dict)
+    _shared: set[int] = field(default_factory=set)
+    """The ids of the `PyType`s in `_types` (kept alive there)."""
+    _defaults: dict[tuple[int, type, JsonValue], str] = field(default_factory=dict)
+
+    def field_type(self, avro_type: AvroType) -> PyType:
+        """`python_type` of a field's type, made once per module for a type without named
+        types: a wide record repeats a few such types thousands of times. What the first call
+        registers (imports, union helpers) stays registered; named types are mapped each time
+        because `ref` counts references."""
+        if not isinstance(avro_type, _UNNAMED):
+            return python_type(avro_type, self)
+        try:
+            known = self._types.get(avro_type)
+        except TypeError:  # a property holding a list or an object
+            return python_type(avro_type, self)
+        if known is None:
+            known = python_type(avro_type, self)
+            if _plain(avro_type):
+                self._types[avro_type] = known
+                self._shared.add(id(known))
+        return known
+
+    def field_default(self, avro_type: AvroType, py: PyType, value: JsonValue) -> str:
+        """`default_source`, made once per module for a default (not a float) of a type
+        `field_type` made once (`py` stands for the type; the value's type is in the key:
+        `True == 1`)."""
+        if id(py) not in self._shared or isinstance(value, _UNSHARED_DEFAULTS):
+            return default_source(avro_type, value, self, self.layout)
+        key = (id(py), type(value), value)
+        known = self._defaults.get(key)
+        if known is None:
+            known = self._defaults[key] = default_source(avro_type, value, self, self.layout)
+        return known
 
     def _root(self) -> str:
         return "." * (len(self.path) + 1)
@@ -182,30 +258,36 @@ class ModuleScope:
         return self.imports.name(f"{self._root()}{DURATION_MODULE}", "Duration")
 
     def check(self, name: str) -> str:
-        return self.imports.name(f"{self._root()}{CHECKS_MODULE}", name)
+        known = self._checks.get(name)
+        if known is None:  # a check per field of a wide record: imported once
+            known = self._checks[name] = self.imports.name(f"{self._root()}{CHECKS_MODULE}", name)
+        return known
 
 
-def _one_generic(annotation: str) -> bool:
-    """`list[...]` or `dict[...]` alone (callable as it is written), not a union of types."""
-    return (
-        annotation.startswith(("list[", "dict["))
-        and annotation.endswith("]")
-        and not any(
-            part.count("[") == part.count("]") for part in _prefixes_before_bars(annotation)
-        )
-    )
+# tuples, not `A | B`: that expression builds a new object each time it runs
+_UNNAMED = (Primitive, Union, Array, Map)
+# not worth a key (containers), or equal without being the same (`-0.0 == 0.0`, NaN)
+_UNSHARED_DEFAULTS = (list, dict, float)
 
 
-def _prefixes_before_bars(annotation: str) -> list[str]:
-    """Each prefix of `annotation` that ends just before a `|` (balanced ones are top-level)."""
-    return [annotation[:i] for i, char in enumerate(annotation) if char == "|"]
+def _plain(avro_type: AvroType) -> bool:
+    """Whether a type is built of primitives only (no named type, so nothing `ref` counts)."""
+    if isinstance(avro_type, Primitive):
+        return True
+    if isinstance(avro_type, Union):
+        return all(_plain(b) for b in avro_type.branches)
+    if isinstance(avro_type, Array):
+        return _plain(avro_type.items)
+    if isinstance(avro_type, Map):
+        return _plain(avro_type.values)
+    return False
 
 
-def _default_source(record: Record, index: int, scope: ModuleScope) -> str:
+def _default_source(record: Record, index: int, py: PyType, scope: ModuleScope) -> str:
     """The Python source of a field's default, or a located ContractError."""
     avro_field = record.fields[index]
     try:
-        return default_source(avro_field.type, avro_field.default, scope, scope.layout)
+        return scope.field_default(avro_field.type, py, avro_field.default)
     except RecursionError:
         # a record whose fields' defaults hold the record again: Java's strict parse refuses it
         # too ("Schema fields not set yet")
@@ -228,7 +310,7 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     avro_field = record.fields[index]
     attribute = scope.layout.attributes[record.fullname][index]
     try:
-        py = python_type(avro_field.type, scope)
+        py = scope.field_type(avro_field.type)
     except EmptyUnionError:
         raise ContractError(
             [
@@ -245,7 +327,7 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     if avro_field.has_default:
         before, before_forward = scope.foreign_refs, scope.forward_refs
         records_before = scope.record_refs
-        source = _default_source(record, index, scope)
+        source = _default_source(record, index, py, scope)
         holds_record = scope.record_refs != records_before
         # a class of another module may not exist yet while an import cycle is initialising,
         # nor a record of this module written after this one (or this one itself)
@@ -267,7 +349,7 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
             # the lambda defers the lookup of a class of another module; a bare call in it
             # would read as an unneeded lambda (PLW0108), so an empty record is made from data
             body = f"{source[:-2]}.from_avro({{}})" if source.endswith("()") else source
-            if scope.late and source[0] in "[{" and _one_generic(py.annotation):
+            if scope.late and source[0] in "[{" and generic_alias(py.annotation):
                 # typed by the field's annotation: mypy would type `[Inner(...)]` in a lambda
                 # as `list[Inner]`, not the field's `list[Inner | None]`
                 body = f"{py.annotation}({source})"
@@ -277,20 +359,22 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
     self_value, data_value = f"self.{attribute}", f"data[{key}]"
     write = py.write(self_value) if py.write else self_value
     read = py.read(data_value) if py.read else data_value
-    checks = py.checks(self_value, string_literal(avro_field.name)) if py.checks else []
+    checks = py.checks(self_value, key) if py.checks else []
     return FieldView(
         attribute=attribute,
         key=key,
         annotation=py.annotation,
         default=default,
         factory=factory,
-        doc=docstring(avro_field.doc, "    "),
+        doc=docstring(avro_field.doc, "    ") if avro_field.doc is not None else [],
         write=fit(" " * 12, f"{key}: ", write, ","),
         read=fit(" " * 12, f"{attribute}=", read, ","),
         # validate() is one function body: loop variables get the field's index so a later
         # loop over another type does not reuse (and retype) an earlier one
         checks=[
             _LOOP_VARIABLE.sub(lambda m: f"_{m.group(1)}{index}_{m.group(2)}", line)
+            if "_v" in line or "_k" in line
+            else line
             for line in checks
         ],
     )
@@ -298,19 +382,14 @@ def _field_view(record: Record, index: int, scope: ModuleScope) -> FieldView:
 
 def _unwritable(record: Record, rebinding: Rebinding) -> ContractError:
     space = rebinding.read_as.rpartition(".")[0]
-    return ContractError(
-        [
-            Diagnostic(
-                UNWRITABLE_SCHEMA,
-                f"{record.fullname} has no schema of its own (its AVRO_SCHEMA): written from "
-                f"{record.fullname} on, this use of the null-namespace type {rebinding.meant!r} "
-                f"comes inside namespace {space!r}, where Avro (Java and fastavro) reads the "
-                f"name {rebinding.written!r} as {rebinding.read_as!r}, and a null-namespace type "
-                f"has no other name; give {rebinding.meant!r} a namespace or another name",
-                rebinding.location,
-            )
-        ]
+    message = (
+        f"{record.fullname} has no schema of its own (its AVRO_SCHEMA): written from "
+        f"{record.fullname} on, this use of the null-namespace type {rebinding.meant!r} "
+        f"comes inside namespace {space!r}, where Avro (Java and fastavro) reads the "
+        f"name {rebinding.written!r} as {rebinding.read_as!r}, and a null-namespace type "
+        f"has no other name; give {rebinding.meant!r} a namespace or another name"
     )
+    return ContractError([Diagnostic(UNWRITABLE_SCHEMA, message, rebinding.location)])
 
 
 def record_view(record: Record, scope: ModuleScope) -> RecordView:
