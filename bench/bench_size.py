@@ -14,7 +14,8 @@ to a few minutes on two shared cores; `--scale 10` approaches the issue's sizes.
 
 `--fields N[,M...]` runs instead the many-field schema of each size through every command (or
 those of `--commands`): the issue's case is `--fields 1200000` (a 78 MB text in this shape, every
-field a nullable long with a default; several minutes and a few GB per command).
+field a nullable long with a default; several minutes and a few GB per command); `--shape plain`
+makes every field a plain long, 37 bytes a field: 1.2 million fields are then the issue's 45 MB.
 
     .venv/bin/python bench/bench_size.py [--scale 1]
     .venv/bin/python bench/bench_size.py --fields 50000,200000,1200000 [--commands validate,compat]
@@ -45,7 +46,15 @@ def doc_schema(megabytes: float) -> dict[str, Any]:
     }
 
 
-def wide_schema(fields: int) -> dict[str, Any]:
+FIELD_TYPES: dict[str, Any] = {
+    # every field a nullable long with a default: 62 bytes a field (1.2 million: a 78 MB text)
+    "nullable": {"type": ["null", "long"], "default": None},
+    # every field a plain long: 37 bytes a field, the issue's case (1.2 million fields, 45 MB)
+    "plain": {"type": "long"},
+}
+
+
+def wide_schema(fields: int, shape: str = "nullable") -> dict[str, Any]:
     parts = [
         {
             "name": f"part{p}",
@@ -53,7 +62,7 @@ def wide_schema(fields: int) -> dict[str, Any]:
                 "type": "record",
                 "name": f"Part{p}",
                 "fields": [
-                    {"name": f"f{p}_{n}", "type": ["null", "long"], "default": None}
+                    {"name": f"f{p}_{n}", **FIELD_TYPES[shape]}
                     for n in range(min(FIELDS_PER_RECORD, fields - p * FIELDS_PER_RECORD))
                 ],
             },
@@ -92,13 +101,13 @@ def other_commands(root: Path, size: float) -> None:
         )
 
 
-def by_fields(sizes: list[int], commands: list[str]) -> None:
+def by_fields(sizes: list[int], commands: list[str], shape: str) -> None:
     """Each command on the many-field schema of each size: CPU, peak memory, memory ÷ text."""
     table = {**COMMANDS, **OTHER_COMMANDS}
     unknown = set(commands) - table.keys()
     if unknown:
         raise SystemExit(f"unknown commands {sorted(unknown)}; known: {sorted(table)}")
-    print("many-field schema through each command, one process each")
+    print(f"many-field schema ({shape} fields) through each command, one process each")
     print(
         f"  {'fields':>10} {'command':<9} {'text MB':>8} {'CPU s':>8} {'s/MB':>6} "
         f"{'peak MB':>8} {'peak÷text':>9} {'over base÷text':>14}"
@@ -110,7 +119,7 @@ def by_fields(sizes: list[int], commands: list[str]) -> None:
         print(f"  {'(one field)':>10} {'validate':<9} {'':>8} {'':>8} {'':>6} {base:8.0f}")
         for fields in sizes:
             root = Path(tmp) / str(fields)
-            size = project(root, wide_schema(fields)) / 1e6
+            size = project(root, wide_schema(fields, shape)) / 1e6
             for label in commands:
                 result = check_exit(label, run([*CONTRACTGEN, *table[label]], root))
                 mb = result.max_rss_mb
@@ -128,9 +137,10 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--fields", help="comma-separated field counts: every command on each")
     parser.add_argument("--commands", default=",".join([*COMMANDS, *OTHER_COMMANDS]))
+    parser.add_argument("--shape", choices=sorted(FIELD_TYPES), default="nullable")
     args = parser.parse_args()
     if args.fields:
-        by_fields([int(n) for n in args.fields.split(",")], args.commands.split(","))
+        by_fields([int(n) for n in args.fields.split(",")], args.commands.split(","), args.shape)
         return
     scale = args.scale
     cases = {
