@@ -54,7 +54,7 @@ QUICK: dict[tuple[str, ...], list[str]] = {
 def _machine() -> str:
     versions = subprocess.run(
         [sys.executable, "-c", "import confluent_kafka, fastavro; "
-         "print('confluent-kafka', confluent_kafka.version()[0], 'librdkafka', "
+         "print('confluent-kafka', confluent_kafka.version(), 'librdkafka', "
          "confluent_kafka.libversion()[0], 'fastavro', fastavro.__version__)"],
         capture_output=True, text=True, check=False,
     ).stdout.strip()  # fmt: skip
