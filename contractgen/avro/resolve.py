@@ -6,6 +6,7 @@ inlined at their first use in a depth-first walk, in field and branch order.
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from collections.abc import Mapping
 
@@ -64,15 +65,7 @@ class _Inliner:
         if isinstance(definition, Record):
             fields = tuple(self.field(f) for f in definition.fields)
             if not all(map(operator.is_, fields, definition.fields)):
-                result = Record(
-                    definition.fullname,
-                    fields,
-                    doc=definition.doc,
-                    aliases=definition.aliases,
-                    props=definition.props,
-                    is_error=definition.is_error,
-                    location=definition.location,
-                )
+                result = dataclasses.replace(definition, fields=fields)
         self.named[definition.fullname] = result
         return result
 
@@ -80,17 +73,7 @@ class _Inliner:
         field_type = self.walk(field.type)
         if field_type is field.type:
             return field
-        return Field(
-            field.name,
-            field_type,
-            doc=field.doc,
-            has_default=field.has_default,
-            default=field.default,
-            order=field.order,
-            aliases=field.aliases,
-            props=field.props,
-            location=field.location,
-        )
+        return dataclasses.replace(field, type=field_type)
 
 
 def self_contained(root: AvroType, table: Mapping[str, NamedType]) -> AvroSchema:
