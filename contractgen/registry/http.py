@@ -6,12 +6,16 @@ a direct REST call whose answer is checked for the shape Confluent documents: a 
 with another shape is an `UnexpectedAnswer` naming the route, never a traceback or a guess.
 Every request has a total deadline (`deadline.py`), and every text from the server is redacted.
 
-Dialects (Karapace 6.2.0 as recorded in tests/registry/replay/karapace-6.2.0.jsonl):
-- no all-versions compatibility route (404, bare `"Not Found"`): the verdict is assembled from
-  per-version checks, newest first, and the verdict says so (`Verdict.dialect_note`);
+Dialects (Karapace 6.2.0 as recorded in tests/registry/replay/karapace-6.2.0.jsonl; Redpanda as
+its source shows, tests/registry/redpanda_dialect.py):
+- no all-versions compatibility route (Karapace: 404 with the bare JSON string `"Not Found"`;
+  Redpanda: its HTTP server's 404 `{"message": "Not found", "code": 404}`, without an
+  `error_code`): the verdict is assembled from per-version checks, newest first, and the verdict
+  says so (`Verdict.dialect_note`);
 - `latest` on a subject without live versions is 404/40402 where Confluent answers compatible:
   no baseline, compatible;
-- an incompatible registration is 409 with error_code 409 instead of 40901: read as 40901;
+- an incompatible registration is 409 with error_code 409 instead of 40901 (Karapace, Redpanda,
+  Apicurio): read as 40901;
 - `messages` are present without `verbose`, absent when compatible, and unordered.
 Verdicts and codes are used, never a registry's wording.
 """
@@ -84,6 +88,17 @@ def _bare_string(body: str) -> str | None:
     except ValueError:
         return None
     return parsed if isinstance(parsed, str) else None
+
+
+def _framework_message(exc: SchemaRegistryError) -> str | None:
+    """The message of a JSON object without an `error_code` (a web server's own error, such as
+    Redpanda's `{"message": "Not found", "code": 404}` for a route it lacks).
+
+    confluent-kafka gives such an answer error_code None (-1 is a body that is not a JSON
+    object), and the object's `message`, if any.
+    """
+    message = exc.error_message
+    return message if exc.error_code is None and isinstance(message, str) else None
 
 
 def _path(subject: str) -> str:
@@ -159,10 +174,10 @@ class HttpRegistryClient:
         status = int(exc.http_status_code)
         if not isinstance(exc.error_code, int) or exc.error_code < 0:
             body = _body_text(str(exc.error_message or ""))
-            bare = _bare_string(body)
+            bare = _bare_string(body) or _framework_message(exc)
             if bare is None:  # an HTML page, a proxy's error, ...
                 return self._not_a_registry(f"{route} with HTTP {status}", body)
-            # A registry built on a web framework (Karapace): a route or method it lacks.
+            # A registry built on a web framework (Karapace, Redpanda): a route or method it lacks.
             text = self._redact.text(bare)
             if status == 404:
                 return RouteMissing(404, 404, f"{route} is not served by this registry ({text})")
@@ -338,8 +353,8 @@ class HttpRegistryClient:
             raise
 
     def _check_each_version(self, subject: str, path: str, body: dict[str, Any]) -> Verdict:
-        """No all-versions route (Karapace): the subject's level decides which versions count
-        (the latest, or every one under a transitive level), checked newest first."""
+        """No all-versions route (Karapace, Redpanda): the subject's level decides which versions
+        count (the latest, or every one under a transitive level), checked newest first."""
         level = self.subject_level(subject) or self.global_level()
         numbers = self.versions(subject)
         if level is Level.NONE or not numbers:
@@ -352,8 +367,9 @@ class HttpRegistryClient:
             f"{level}"
         )
         if transitive:
-            # Karapace ignores the version under a transitive level and reports whichever
-            # version failed: its answer cannot say which one did.
+            # A per-version answer may cover other versions: under a transitive level Karapace
+            # ignores the version and reports whichever failed, Redpanda checks the version and
+            # every newer one (all of them when transitive). Which one failed is the engine's.
             note += (
                 "; which version fails is not said by the registry: contractgen's engine names it"
             )
