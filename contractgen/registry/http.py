@@ -16,7 +16,9 @@ its source shows, tests/registry/redpanda_dialect.py):
   no baseline, compatible;
 - an incompatible registration is 409 with error_code 409 instead of 40901 (Karapace, Redpanda,
   Apicurio): read as 40901;
-- `messages` are present without `verbose`, absent when compatible, and unordered.
+- `messages` are present without `verbose`, absent when compatible, and unordered;
+- Apicurio (tests/registry/apicurio_dialect.py): a subject without a level of its own reads NONE
+  (asked again with `defaultToGlobal`), and modes are a 404 with error_code 0 (no modes).
 Verdicts and codes are used, never a registry's wording.
 """
 
@@ -389,7 +391,16 @@ class HttpRegistryClient:
     def subject_level(self, subject: str) -> Level | None:
         path = f"config/{_path(subject)}"
         found = self._absent_is(_ABSENT_ANSWER, lambda: self._call("GET", path))
-        return None if found is _ABSENT_ANSWER else self._level(f"GET /{path}", found)
+        if found is _ABSENT_ANSWER:
+            return None
+        level = self._level(f"GET /{path}", found)
+        if level is Level.NONE:
+            # Apicurio answers NONE for a subject without a level of its own, and checks it at
+            # the global level: asked with `defaultToGlobal`, it names the level it applies. A
+            # subject whose own level is NONE reads NONE either way.
+            applied = self._call("GET", f"{path}?defaultToGlobal=true")
+            level = self._level(f"GET /{path}", applied)
+        return level
 
     def global_level(self) -> Level:
         return self._level("GET /config", self._call("GET", "config"))
@@ -398,10 +409,10 @@ class HttpRegistryClient:
         path = "mode" if subject is None else f"mode/{_path(subject)}"
         try:
             found = self._call("GET", path)
-        except RouteMissing:
-            return None
         except RegistryError as exc:
-            if exc.status == 404 and exc.error_code in (*_ABSENT, 40409):
+            # 40409 (no mode of its own), 40401, or a registry that serves no modes: Karapace's
+            # bare "Not Found", Apicurio's "Operation not supported." with error_code 0.
+            if exc.status == 404:
                 return None
             raise
         if not isinstance(found, dict) or not isinstance(found.get("mode"), str):
