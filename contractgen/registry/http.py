@@ -92,15 +92,17 @@ def _bare_string(body: str) -> str | None:
     return parsed if isinstance(parsed, str) else None
 
 
-def _framework_message(exc: SchemaRegistryError) -> str | None:
-    """The message of a JSON object without an `error_code` (a web server's own error, such as
-    Redpanda's `{"message": "Not found", "code": 404}` for a route it lacks).
+def _route_not_found(exc: SchemaRegistryError) -> str | None:
+    """The message of a 404 whose JSON object has no `error_code`: the web server's own "no such
+    route" (Redpanda's `{"message": "Not found", "code": 404}`), not a registry's answer.
 
     confluent-kafka gives such an answer error_code None (-1 is a body that is not a JSON
-    object), and the object's `message`, if any.
+    object), and the object's `message`, if any. Other statuses with such a body (a gateway's
+    `{"message": "Forbidden"}`) stay "not a registry".
     """
     message = exc.error_message
-    return message if exc.error_code is None and isinstance(message, str) else None
+    found = exc.error_code is None and int(exc.http_status_code) == 404
+    return message if found and isinstance(message, str) else None
 
 
 def _path(subject: str) -> str:
@@ -176,7 +178,7 @@ class HttpRegistryClient:
         status = int(exc.http_status_code)
         if not isinstance(exc.error_code, int) or exc.error_code < 0:
             body = _body_text(str(exc.error_message or ""))
-            bare = _bare_string(body) or _framework_message(exc)
+            bare = _bare_string(body) or _route_not_found(exc)
             if bare is None:  # an HTML page, a proxy's error, ...
                 return self._not_a_registry(f"{route} with HTTP {status}", body)
             # A registry built on a web framework (Karapace, Redpanda): a route or method it lacks.

@@ -22,8 +22,10 @@ the index pins one) and method:
   140c2711533b5d240cdbfa774c753e86c177d508 and ccompat/rest/error/Errors.java @
   170b4f0a0a1de26ffa809d10e1572c3e42c3f5c5: modes are not served, `operationNotSupported()`
   throws the web framework's NotFoundException("Operation not supported.") (404);
-- [T] Apicurio's ccompat tests, app/src/test/java/io/apicurio/registry/noprofile/ccompat/rest/
-  v7/CCompatRestTest.java @ c8f00ec83905e6ce036fe7c2b3e5fe761d7d1bae: `testConfigDefaults`
+- [T] Apicurio's ccompat tests (a port of Confluent's REST API tests), app/src/test/java/io/
+  apicurio/registry/noprofile/ccompat/rest/v7/CCompatRestTest.java @
+  c8f00ec83905e6ce036fe7c2b3e5fe761d7d1bae (a version that still cleans up with the v2 core
+  client; its assertions agree with [C] and [X]): `testConfigDefaults`
   (the default global level is NONE), `testNonExistentSubjectConfigChange` (a level can be set
   for a subject without versions, and is read back), `testGetConfigNonExistentSubject` (40401),
   `testIncompatibleSchemaBySubject` (a rejected registration has error_code 409),

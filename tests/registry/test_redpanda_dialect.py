@@ -9,10 +9,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.responses import JSONResponse
+from starlette.types import Receive, Scope, Send
 
 from contractgen.registry.client import Verdict
 from contractgen.registry.connect import open_client
-from contractgen.registry.errors import RegistryError, RouteMissing
+from contractgen.registry.embedded.server import serve_app_in_thread
+from contractgen.registry.errors import NotARegistry, RegistryError, RouteMissing
 from tests.registry.redpanda_dialect import serve_redpanda
 
 V1 = {"type": "record", "name": "Order", "fields": [{"name": "id", "type": "string"}]}
@@ -111,10 +114,24 @@ def test_the_client_against_redpanda(redpanda: tuple[str, httpx.Client]) -> None
 
 
 def test_a_framework_error_without_an_error_code(redpanda: tuple[str, httpx.Client]) -> None:
-    """A JSON object without `error_code` is the web server's own answer: a 404 is a route the
+    """A 404 JSON object without `error_code` is the web server's own "no such route": a route the
     registry does not serve, never "not a registry"."""
     url, _ = redpanda
     client = open_client(url, env={}, **FAST)
     with pytest.raises(RouteMissing, match="is not served by this registry"):
         client._call("POST", "compatibility/subjects/s/versions", {"schema": '"string"'})
     client.close()
+
+
+def test_another_status_without_an_error_code_is_not_a_registry() -> None:
+    """Only a 404 reads as a missing route: a gateway's `{"message": "Forbidden"}` is still a
+    server that does not answer as a registry does."""
+
+    async def gateway(scope: Scope, receive: Receive, send: Send) -> None:
+        await JSONResponse({"message": "Forbidden"}, status_code=403)(scope, receive, send)
+
+    with serve_app_in_thread(gateway) as url:
+        client = open_client(url, env={}, **FAST)
+        with pytest.raises(NotARegistry, match="does not look like a Schema Registry"):
+            client.global_level()
+        client.close()
