@@ -6,19 +6,15 @@ a direct REST call whose answer is checked for the shape Confluent documents: a 
 with another shape is an `UnexpectedAnswer` naming the route, never a traceback or a guess.
 Every request has a total deadline (`deadline.py`), and every text from the server is redacted.
 
-Dialects (Karapace 6.2.0 as recorded in tests/registry/replay/karapace-6.2.0.jsonl; Redpanda as
-its source shows, tests/registry/redpanda_dialect.py):
-- no all-versions compatibility route (Karapace: 404 with the bare JSON string `"Not Found"`;
-  Redpanda: its HTTP server's 404 `{"message": "Not found", "code": 404}`, without an
-  `error_code`): the verdict is assembled from per-version checks, newest first, and the verdict
-  says so (`Verdict.dialect_note`);
-- `latest` on a subject without live versions is 404/40402 where Confluent answers compatible:
-  no baseline, compatible;
-- an incompatible registration is 409 with error_code 409 instead of 40901 (Karapace, Redpanda,
-  Apicurio): read as 40901;
-- `messages` are present without `verbose`, absent when compatible, and unordered;
-- Apicurio (tests/registry/apicurio_dialect.py): a subject without a level of its own reads NONE
-  (asked again with `defaultToGlobal`), and modes are a 404 with error_code 0 (no modes).
+Dialects, each proven by a fake in tests/registry/ (Karapace 6.2.0 replays a recording; Redpanda
+and Apicurio follow their published source): a missing all-versions compatibility route
+(Karapace's bare `"Not Found"`, Redpanda's HTTP server's 404 without `error_code`) makes
+per-version checks, newest first, and the verdict says so (`Verdict.dialect_note`); `latest` on a
+subject without live versions (40402, 40401) is no baseline; a rejected registration with
+error_code 409 reads as 40901; `messages` may come without `verbose`, or unordered; Apicurio's
+NONE for a subject without a level of its own is asked again with `defaultToGlobal`, its 404 on
+modes means no modes, and its all-versions check failing under a level that is not transitive
+(it checks older versions too) is settled by `latest`.
 Verdicts and codes are used, never a registry's wording.
 """
 
@@ -339,22 +335,43 @@ class HttpRegistryClient:
             body["references"] = _refs_body(references)
         if version is None:
             try:
-                return self._verdict(path, body)
+                verdict = self._verdict(path, body)
             except RouteMissing:
                 return self._check_each_version(subject, path, body)
             except RegistryError as exc:
                 if exc.status == 404 and exc.error_code in (40401, 40402):
                     return Verdict(True)  # nothing registered yet: no baseline
                 raise
+            if verdict.is_compatible:
+                return verdict
+            return self._latest_decides(subject, path, body, verdict)
         try:
             return self._verdict(f"{path}/{version}", body)
         except RegistryError as exc:
-            # Karapace: 404/40402 for `latest` on a subject with no live versions, where
-            # Confluent answers compatible. No baseline.
+            # `latest` without live versions (Karapace 40402, Redpanda 40401): no baseline.
             empty = exc.status == 404 and exc.error_code in (40401, 40402)
             if empty and version == "latest" and not self.versions(subject):
                 return Verdict(True)
             raise
+
+    def _latest_decides(
+        self, subject: str, path: str, body: dict[str, Any], verdict: Verdict
+    ) -> Verdict:
+        """An incompatible all-versions verdict under a level that is not transitive, which means
+        "against the latest version": Apicurio's all-versions check also fails on older versions
+        (its registration does not), so the latest version is asked; Confluent's verdicts agree."""
+        level = self.subject_level(subject) or self.global_level()
+        if level is Level.NONE or level.value.endswith("_TRANSITIVE"):
+            return verdict
+        if not self._verdict(f"{path}/latest", body).is_compatible:
+            return verdict
+        return Verdict(
+            True,
+            (),
+            "this registry's all-versions compatibility check (POST /compatibility/subjects/"
+            f"{{subject}}/versions) failed on a version older than the latest, which {level} "
+            "does not check: the verdict is its check against the latest version",
+        )
 
     def _check_each_version(self, subject: str, path: str, body: dict[str, Any]) -> Verdict:
         """No all-versions route (Karapace, Redpanda): the subject's level decides which versions

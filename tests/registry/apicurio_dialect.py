@@ -32,10 +32,20 @@ the index pins one) and method:
   `testCompatibilityNonExistentSubject` (compatible, against `latest` or all versions).
 - [R] app/src/main/java/io/apicurio/registry/rules/RulesServiceImpl.java @
   f5f95d5909d7f62a7f78a8974140c21f46c113df, `applyGlobalAndArtifactRules`: a subject without a
-  rule of its own is checked with the global rule (as the embedded registry does).
+  rule of its own is checked with the global rule (as the embedded registry does); `applyRules`
+  with a version checks against that one version's content only;
+- [A] the all-versions check, `testCompatibilityBySubjectName`: in
+  app/src/main/java/io/apicurio/registry/ccompat/store/RegistryStorageFacadeImpl.java @
+  a71d904fae242f015f8ce9d5d69a003aa890d7c3 and in its later home,
+  ccompat/rest/v7/impl/CompatibilityResourceImpl.java (the version with `getGA`), it applies the
+  rules once per version, each time with that version as the only existing one; with
+  rules/compatibility/AvroCompatibilityChecker.java @ cef3931f3c1cd681de1d23bad9126880b2cd1823
+  (`validateLatest` for BACKWARD, FORWARD, FULL) every version is checked under a level that is
+  not transitive, where Confluent (and Apicurio's own registration, which passes all versions and
+  validates the latest) checks the latest only.
 
-Where Apicurio answers as Confluent documents (look-ups, registration answering `{"id"}`, the
-all-versions compatibility route, 40401/40402/40403) the embedded registry answers unchanged.
+Where Apicurio answers as Confluent documents (look-ups, registration answering `{"id"}`,
+40401/40402/40403, the checks against one version) the embedded registry answers unchanged.
 Not reproduced, because its source is ambiguous between Apicurio versions or not read here: the
 wording of its messages (verbose compatibility messages, error messages: the embedded registry's
 are kept), which versions a check against one explicit version covers, its ids (content or
@@ -48,6 +58,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from starlette.types import Scope
 
@@ -87,9 +98,25 @@ class ApicurioDialect(DialectLayer):
                 with suppress(RegistryError):
                     self.registry.settings.delete_level(parts[1])
                 return 200, SR_JSON, {"compatibility": level}
+        if method == "POST" and parts[:1] == ["compatibility"] and len(parts) == 4:
+            return await self._all_versions(scope, body, parts[2])
         status, answer = await self._inner(scope, body)
         if method == "POST" and parts[2:] == ["versions"] and status == 409:
             return error(409, 409, answer["message"])  # [T] testIncompatibleSchemaBySubject
+        return status, SR_JSON, answer
+
+    async def _all_versions(self, scope: Scope, body: bytes, subject: str) -> Answer:
+        """[A]: under a level that is not transitive, each version is checked on its own."""
+        if self._level(subject).value.endswith("_TRANSITIVE"):
+            status, answer = await self._inner(scope, body)
+            return status, SR_JSON, answer
+        for number in reversed(self._versions(subject)):
+            path = f"/compatibility/subjects/{quote(subject, safe='')}/versions/{number}"
+            one = {**scope, "path": unquote(path), "raw_path": path.encode()}
+            status, answer = await self._inner(one, body)
+            if status != 200 or not answer["is_compatible"]:
+                return status, SR_JSON, answer
+        status, answer = await self._inner(scope, body)  # compatible (or nothing to check)
         return status, SR_JSON, answer
 
     def _subject_level(self, scope: Scope, subject: str) -> Answer:

@@ -102,3 +102,32 @@ def test_the_level_of_a_subject_without_its_own(apicurio: tuple[str, httpx.Clien
     http.put(f"{url}/config/s", json={"compatibility": "NONE"})  # deletes the subject's rule
     assert client.subject_level("s") is Level.BACKWARD  # the level Apicurio applies
     client.close()
+
+
+def test_all_versions_under_a_level_that_is_not_transitive(
+    apicurio: tuple[str, httpx.Client],
+) -> None:
+    """[A]: under BACKWARD Apicurio's all-versions check fails on version 1, which BACKWARD (and
+    Apicurio's own registration) ignores; contractgen asks the latest version, which decides."""
+    url, http = apicurio
+    with_qty = {"type": "record", "name": "A", "fields": [{"name": "qty", "type": "int"}]}
+    qty_text = {**with_qty, "fields": [{"name": "qty", "type": "string", "default": ""}]}
+    http.put(f"{url}/config/s", json={"compatibility": "BACKWARD"})
+    for schema in (with_qty, {**with_qty, "fields": []}):
+        assert http.post(
+            f"{url}/subjects/s/versions", json={"schema": json.dumps(schema)}
+        ).is_success
+    candidate = json.dumps(qty_text)
+    every = http.post(f"{url}/compatibility/subjects/s/versions", json={"schema": candidate})
+    assert every.json() == {"is_compatible": False}
+    latest = http.post(
+        f"{url}/compatibility/subjects/s/versions/latest", json={"schema": candidate}
+    )
+    assert latest.json() == {"is_compatible": True}
+    client = open_client(url, env={}, max_retries=1, retry_wait_ms=10)
+    verdict = client.check("s", candidate)
+    assert verdict.is_compatible and "older than the latest" in verdict.dialect_note
+    assert client.register("s", candidate).version == 3  # as Apicurio registers it
+    http.put(f"{url}/config/s", json={"compatibility": "BACKWARD_TRANSITIVE"})
+    assert not client.check("s", candidate).is_compatible  # transitive: version 1 counts
+    client.close()
