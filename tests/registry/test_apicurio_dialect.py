@@ -131,3 +131,11 @@ def test_all_versions_under_a_level_that_is_not_transitive(
     http.put(f"{url}/config/s", json={"compatibility": "BACKWARD_TRANSITIVE"})
     assert not client.check("s", candidate).is_compatible  # transitive: version 1 counts
     client.close()
+
+
+def test_a_subject_it_does_not_know_is_compatible(apicurio: tuple[str, httpx.Client]) -> None:
+    """[T] testCompatibilityNonExistentSubject: against `latest` and against all versions."""
+    url, http = apicurio
+    for route in ("versions", "versions/latest"):
+        answer = http.post(f"{url}/compatibility/subjects/nope/{route}", json={"schema": V1})
+        assert answer.json() == {"is_compatible": True}
