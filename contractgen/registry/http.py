@@ -392,7 +392,8 @@ class HttpRegistryClient:
             # ignores the version and reports whichever failed, Redpanda checks the version and
             # every newer one (all of them when transitive). Which one failed is the engine's.
             note += (
-                "; which version fails is not said by the registry: contractgen's engine names it"
+                "; its answer for one version may cover others, so contractgen's engine names "
+                "the version that fails"
             )
         for number in against:
             verdict = self._verdict(f"{path}/{number}", body)
