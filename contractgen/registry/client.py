@@ -88,7 +88,10 @@ class RegistryClient(Protocol):
         ...
 
     def subject_level(self, subject: str) -> Level | None:
-        """The subject's own compatibility level, or None when it follows the global one."""
+        """The subject's own compatibility level, or None when it follows the global one.
+
+        A registry that reads NONE for a subject without a level of its own (Apicurio) gives the
+        level it applies instead, where it can say: callers use it as the subject's level."""
         ...
 
     def global_level(self) -> Level: ...

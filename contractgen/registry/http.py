@@ -6,13 +6,15 @@ a direct REST call whose answer is checked for the shape Confluent documents: a 
 with another shape is an `UnexpectedAnswer` naming the route, never a traceback or a guess.
 Every request has a total deadline (`deadline.py`), and every text from the server is redacted.
 
-Dialects (Karapace 6.2.0 as recorded in tests/registry/replay/karapace-6.2.0.jsonl):
-- no all-versions compatibility route (404, bare `"Not Found"`): the verdict is assembled from
-  per-version checks, newest first, and the verdict says so (`Verdict.dialect_note`);
-- `latest` on a subject without live versions is 404/40402 where Confluent answers compatible:
-  no baseline, compatible;
-- an incompatible registration is 409 with error_code 409 instead of 40901: read as 40901;
-- `messages` are present without `verbose`, absent when compatible, and unordered.
+Dialects, each proven by a fake in tests/registry/ (Karapace 6.2.0 replays a recording; Redpanda
+and Apicurio follow their published source): a missing all-versions compatibility route
+(Karapace's bare `"Not Found"`, Redpanda's HTTP server's 404 without `error_code`) makes
+per-version checks, newest first, and the verdict says so (`Verdict.dialect_note`); `latest` on a
+subject without live versions (40402, 40401) is no baseline; a rejected registration with
+error_code 409 reads as 40901; `messages` may come without `verbose`, or unordered; Apicurio's
+NONE for a subject without a level of its own is asked again with `defaultToGlobal`, its 404 on
+modes means no modes, and its all-versions check failing under a level that is not transitive
+(it checks older versions too) is settled by `latest`.
 Verdicts and codes are used, never a registry's wording.
 """
 
@@ -84,6 +86,19 @@ def _bare_string(body: str) -> str | None:
     except ValueError:
         return None
     return parsed if isinstance(parsed, str) else None
+
+
+def _route_not_found(exc: SchemaRegistryError) -> str | None:
+    """The message of a 404 whose JSON object has no `error_code`: the web server's own "no such
+    route" (Redpanda's `{"message": "Not found", "code": 404}`), not a registry's answer.
+
+    confluent-kafka gives such an answer error_code None (-1 is a body that is not a JSON
+    object), and the object's `message`, if any. Other statuses with such a body (a gateway's
+    `{"message": "Forbidden"}`) stay "not a registry".
+    """
+    message = exc.error_message
+    found = exc.error_code is None and int(exc.http_status_code) == 404
+    return message if found and isinstance(message, str) else None
 
 
 def _path(subject: str) -> str:
@@ -159,10 +174,10 @@ class HttpRegistryClient:
         status = int(exc.http_status_code)
         if not isinstance(exc.error_code, int) or exc.error_code < 0:
             body = _body_text(str(exc.error_message or ""))
-            bare = _bare_string(body)
+            bare = _bare_string(body) or _route_not_found(exc)
             if bare is None:  # an HTML page, a proxy's error, ...
                 return self._not_a_registry(f"{route} with HTTP {status}", body)
-            # A registry built on a web framework (Karapace): a route or method it lacks.
+            # A registry built on a web framework (Karapace, Redpanda): a route or method it lacks.
             text = self._redact.text(bare)
             if status == 404:
                 return RouteMissing(404, 404, f"{route} is not served by this registry ({text})")
@@ -320,26 +335,47 @@ class HttpRegistryClient:
             body["references"] = _refs_body(references)
         if version is None:
             try:
-                return self._verdict(path, body)
+                verdict = self._verdict(path, body)
             except RouteMissing:
                 return self._check_each_version(subject, path, body)
             except RegistryError as exc:
                 if exc.status == 404 and exc.error_code in (40401, 40402):
                     return Verdict(True)  # nothing registered yet: no baseline
                 raise
+            if verdict.is_compatible:
+                return verdict
+            return self._latest_decides(subject, path, body, verdict)
         try:
             return self._verdict(f"{path}/{version}", body)
         except RegistryError as exc:
-            # Karapace: 404/40402 for `latest` on a subject with no live versions, where
-            # Confluent answers compatible. No baseline.
+            # `latest` without live versions (Karapace 40402, Redpanda 40401): no baseline.
             empty = exc.status == 404 and exc.error_code in (40401, 40402)
             if empty and version == "latest" and not self.versions(subject):
                 return Verdict(True)
             raise
 
+    def _latest_decides(
+        self, subject: str, path: str, body: dict[str, Any], verdict: Verdict
+    ) -> Verdict:
+        """An incompatible all-versions verdict under a level that is not transitive, which means
+        "against the latest version": Apicurio's all-versions check also fails on older versions
+        (its registration does not), so the latest version is asked; Confluent's verdicts agree."""
+        level = self.subject_level(subject) or self.global_level()
+        if level is Level.NONE or level.value.endswith("_TRANSITIVE"):
+            return verdict
+        if not self._verdict(f"{path}/latest", body).is_compatible:
+            return verdict
+        return Verdict(
+            True,
+            (),
+            "this registry's all-versions compatibility check (POST /compatibility/subjects/"
+            f"{{subject}}/versions) failed on a version older than the latest, which {level} "
+            "does not check: the verdict is its check against the latest version",
+        )
+
     def _check_each_version(self, subject: str, path: str, body: dict[str, Any]) -> Verdict:
-        """No all-versions route (Karapace): the subject's level decides which versions count
-        (the latest, or every one under a transitive level), checked newest first."""
+        """No all-versions route (Karapace, Redpanda): the subject's level decides which versions
+        count (the latest, or every one under a transitive level), checked newest first."""
         level = self.subject_level(subject) or self.global_level()
         numbers = self.versions(subject)
         if level is Level.NONE or not numbers:
@@ -352,10 +388,12 @@ class HttpRegistryClient:
             f"{level}"
         )
         if transitive:
-            # Karapace ignores the version under a transitive level and reports whichever
-            # version failed: its answer cannot say which one did.
+            # A per-version answer may cover other versions: under a transitive level Karapace
+            # ignores the version and reports whichever failed, Redpanda checks the version and
+            # every newer one (all of them when transitive). Which one failed is the engine's.
             note += (
-                "; which version fails is not said by the registry: contractgen's engine names it"
+                "; its answer for one version may cover others, so contractgen's engine names "
+                "the version that fails"
             )
         for number in against:
             verdict = self._verdict(f"{path}/{number}", body)
@@ -373,7 +411,16 @@ class HttpRegistryClient:
     def subject_level(self, subject: str) -> Level | None:
         path = f"config/{_path(subject)}"
         found = self._absent_is(_ABSENT_ANSWER, lambda: self._call("GET", path))
-        return None if found is _ABSENT_ANSWER else self._level(f"GET /{path}", found)
+        if found is _ABSENT_ANSWER:
+            return None
+        level = self._level(f"GET /{path}", found)
+        if level is Level.NONE:
+            # Apicurio answers NONE for a subject without a level of its own, and checks it at
+            # the global level: asked with `defaultToGlobal`, it names the level it applies. A
+            # subject whose own level is NONE reads NONE either way.
+            applied = self._call("GET", f"{path}?defaultToGlobal=true")
+            level = self._level(f"GET /{path}", applied)
+        return level
 
     def global_level(self) -> Level:
         return self._level("GET /config", self._call("GET", "config"))
@@ -382,10 +429,10 @@ class HttpRegistryClient:
         path = "mode" if subject is None else f"mode/{_path(subject)}"
         try:
             found = self._call("GET", path)
-        except RouteMissing:
-            return None
         except RegistryError as exc:
-            if exc.status == 404 and exc.error_code in (*_ABSENT, 40409):
+            # 40409 (no mode of its own), 40401, or a registry that serves no modes: Karapace's
+            # bare "Not Found", Apicurio's "Operation not supported." with error_code 0.
+            if exc.status == 404:
                 return None
             raise
         if not isinstance(found, dict) or not isinstance(found.get("mode"), str):

@@ -18,18 +18,22 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from contractgen.ir.model import Level
-from contractgen.registry.embedded.app import create_app
-from contractgen.registry.embedded.engine import Registry
-from contractgen.registry.embedded.server import serve_app_in_thread
-from contractgen.registry.embedded.store import Reference
 from contractgen.registry.errors import RegistryError
+from tests.registry.dialect_layer import (
+    JSON,
+    SR_JSON,
+    Answer,
+    DialectLayer,
+    error,
+    references,
+    serve_dialect,
+    subject_not_found,
+)
 
 RECORDING = Path(__file__).parent / "replay" / "karapace-6.2.0.jsonl"
-JSON = "application/json"
-SR_JSON = "application/vnd.schemaregistry.v1+json"
 _INFO = re.compile(r"additionalInfo:'(.*)'\}$")
 _TYPES = "NULL|BOOLEAN|INT|LONG|FLOAT|DOUBLE|BYTES|STRING|RECORD|ENUM|ARRAY|MAP|UNION|FIXED"
 _UPPER_TYPE = re.compile(rf"\b({_TYPES})\b")
@@ -41,10 +45,6 @@ _GLOBAL_LEVEL_ERROR = (
     "Invalid compatibility level. Valid values are none, backward, forward, full, "
     "backward_transitive, forward_transitive, and full_transitive"
 )
-
-Answer = tuple[int, str, Any]
-"""(status, content type, body): a body that is `str` with content type text/plain is raw."""
-
 
 _PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
 
@@ -95,64 +95,8 @@ def _short(messages: list[str]) -> list[str]:
     return out
 
 
-class KarapaceDialect:
+class KarapaceDialect(DialectLayer):
     """ASGI app: the embedded registry's app, answering as Karapace 6.2.0 does."""
-
-    def __init__(self, registry: Registry) -> None:
-        self.registry = registry
-        self.inner = create_app(registry)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.inner(scope, receive, send)
-            return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        status, kind, payload = await self._answer(scope, body)
-        raw = payload if kind == "text/plain" else json.dumps(payload)
-        headers = [
-            (b"content-type", kind.encode()),
-            (b"content-length", str(len(raw.encode())).encode()),
-        ]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": raw.encode()})
-
-    async def _inner(self, scope: Scope, body: bytes, *, verbose: bool = False) -> tuple[int, Any]:
-        """The embedded registry's answer (JSON-decoded), asked verbosely if `verbose`."""
-        sent: list[Message] = []
-        if verbose:
-            scope = {**scope, "query_string": b"verbose=true"}
-
-        async def receive() -> Message:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: Message) -> None:
-            sent.append(message)
-
-        await self.inner(scope, receive, send)
-        status = next(m["status"] for m in sent if m["type"] == "http.response.start")
-        data = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-        try:
-            return status, json.loads(data) if data else None
-        except ValueError:
-            return status, data.decode()
-
-    def _versions(self, subject: str) -> list[int]:
-        """Live versions (none for an unknown subject)."""
-        try:
-            return self.registry.versions(subject)
-        except RegistryError:
-            return []
-
-    def _level(self, subject: str) -> Level:
-        try:
-            return self.registry.settings.get_level(subject, default_to_global=True)
-        except RegistryError:
-            return self.registry.settings.get_level()
 
     async def _answer(self, scope: Scope, body: bytes) -> Answer:
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
@@ -169,7 +113,7 @@ class KarapaceDialect:
         if ids and len(parts) == 4 and parts[3] in ("schema", "subjects"):  # 69, 71, 73
             return 404, JSON, "Not Found"
         if ids and len(parts) >= 3 and not parts[2].isdigit():  # 75
-            return _error(404, 404, "HTTP 404 Not Found")
+            return error(404, 404, "HTTP 404 Not Found")
         if route == ("GET", "schemas", "types"):  # 11: what Karapace serves
             return 200, SR_JSON, ["JSON", "AVRO", "PROTOBUF"]
         if parts[:1] == ["compatibility"]:
@@ -178,7 +122,7 @@ class KarapaceDialect:
             return await self._config(scope, body, method, parts[1] if len(parts) > 1 else None)
         if method == "GET" and parts[:1] == ["mode"] and len(parts) == 2:  # 15, 88
             if not self._versions(parts[1]):
-                return _subject_not_found(parts[1])
+                return subject_not_found(parts[1])
             return (
                 200,
                 SR_JSON,
@@ -200,7 +144,7 @@ class KarapaceDialect:
         transitive = self._level(subject).value.endswith("_TRANSITIVE")
         for number in self._versions(subject) if transitive else [version]:
             verdict = self.registry.check(
-                subject, request["schema"], _refs(request), version=number, verbose=True
+                subject, request["schema"], references(request), version=number, verbose=True
             )
             if not verdict.is_compatible:
                 return False, _short(verdict.messages)
@@ -213,11 +157,11 @@ class KarapaceDialect:
         if version not in ("latest", "-1") and not version.isdigit():  # 177
             return 500, "text/plain", "Internal Server Error"
         if not self._versions(subject):  # 18-19, 22-23, 178, 224
-            return _error(404, 40402, f"Version {version.replace('latest', '-1')} not found.")
+            return error(404, 40402, f"Version {version.replace('latest', '-1')} not found.")
         status, answer = await self._inner(scope, body, verbose=True)
         invalid = status == 422 and answer.get("error_code") == 42201
         if invalid or (status == 200 and "Invalid schema" in "".join(answer["messages"][:1])):
-            return _error(422, 42201, "Invalid SchemaType.AVRO schema")  # 179-180
+            return error(422, 42201, "Invalid SchemaType.AVRO schema")  # 179-180
         if status != 200:
             return status, SR_JSON, _reshape(answer)
         # Messages with or without `verbose`, none when compatible (92-101).
@@ -230,36 +174,22 @@ class KarapaceDialect:
         _, messages = self._verdict(subject, request, "latest")
         level = self._level(subject)
         text = f"Incompatible schema, compatibility_mode={level}. Incompatibilities: "
-        return _error(409, 409, text + ", ".join(messages))
+        return error(409, 409, text + ", ".join(messages))
 
     async def _config(self, scope: Scope, body: bytes, method: str, subject: str | None) -> Answer:
         if method == "PUT":  # 7 (global: the allowed values named), 78-79; 8 is FastAPI's
             level = json.loads(body).get("compatibility") if body else None
             if isinstance(level, str) and level not in {lv.value for lv in Level}:
-                return _error(422, 42203, _SUBJECT_LEVEL_ERROR if subject else _GLOBAL_LEVEL_ERROR)
+                return error(422, 42203, _SUBJECT_LEVEL_ERROR if subject else _GLOBAL_LEVEL_ERROR)
         elif subject is not None and method == "GET":  # 13-14: 40401, not 40408
             if not self._versions(subject) and self._own_level(subject) is None:
-                return _subject_not_found(subject)
+                return subject_not_found(subject)
         elif subject is not None and method == "DELETE":  # 81-82, 86-87, 185: always 200
             with suppress(RegistryError):
                 self.registry.settings.delete_level(subject)
             return 200, SR_JSON, {"compatibility": self.registry.settings.get_level().value}
         status, answer = await self._inner(scope, body)
         return status, SR_JSON, answer
-
-    def _own_level(self, subject: str) -> Level | None:
-        try:
-            return self.registry.settings.get_level(subject)
-        except RegistryError:
-            return None
-
-
-def _error(status: int, code: int, message: str) -> Answer:
-    return status, SR_JSON, {"error_code": code, "message": message}
-
-
-def _subject_not_found(subject: str) -> Answer:
-    return _error(404, 40401, f"Subject '{subject}' not found.")
 
 
 def _reshape(answer: Any, *, lookup: bool = False) -> Any:
@@ -282,19 +212,8 @@ def _reshape(answer: Any, *, lookup: bool = False) -> Any:
     return answer
 
 
-def _refs(request: dict[str, Any]) -> tuple[Reference, ...]:
-    return tuple(
-        Reference(r["name"], r["subject"], int(r["version"]))
-        for r in request.get("references") or ()
-    )
-
-
 @contextmanager
 def serve_karapace(store: Path) -> Iterator[str]:
     """A Karapace-dialect registry over a fresh embedded store; yields its URL."""
-    registry = Registry(store)
-    try:
-        with serve_app_in_thread(KarapaceDialect(registry)) as url:
-            yield url
-    finally:
-        registry.close()
+    with serve_dialect(KarapaceDialect, store) as url:
+        yield url
