@@ -20,7 +20,6 @@ Verdicts and codes are used, never a registry's wording.
 
 from __future__ import annotations
 
-import ast
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +35,7 @@ from contractgen.ir.model import Level
 from contractgen.registry import deadline
 from contractgen.registry.client import RegisteredVersion, Verdict, VersionSpec
 from contractgen.registry.embedded.store import Reference
+from contractgen.registry.error_bodies import bare_string, body_text, route_not_found
 from contractgen.registry.errors import (
     NotARegistry,
     RegistryAuthError,
@@ -57,48 +57,12 @@ _T = TypeVar("_T")
 _ABSENT = (40401, 40402, 40403, 40408)
 _ABSENT_ANSWER: Any = object()
 """What `_absent_is` gives for "not there" (a 404 with one of `_ABSENT`), unlike a `null` body."""
-_UNKNOWN_ERROR = "Unknown Schema Registry Error: "
-"""confluent-kafka's message for an error answer without a registry's JSON body (`+ str(bytes)`)."""
 _TLS_PROBLEM = (
     "the registry's TLS files cannot be used: check CONTRACTGEN_REGISTRY_CA, "
     "CONTRACTGEN_REGISTRY_CERT, CONTRACTGEN_REGISTRY_KEY and CONTRACTGEN_REGISTRY_KEY_PASSWORD"
 )
 _LEVEL_VALUES = frozenset(level.value for level in Level)
 _LEVELS = ", ".join(level.value for level in Level)
-
-
-def _body_text(message: str) -> str:
-    """The body confluent-kafka quotes after `_UNKNOWN_ERROR` (as a bytes repr), as text."""
-    if not message.startswith(_UNKNOWN_ERROR):
-        return message
-    quoted = message.removeprefix(_UNKNOWN_ERROR)
-    try:
-        body = ast.literal_eval(quoted)
-    except (ValueError, SyntaxError):
-        return quoted
-    return body.decode("utf-8", "replace") if isinstance(body, bytes) else quoted
-
-
-def _bare_string(body: str) -> str | None:
-    """A body that is one JSON string (Karapace's `"Not Found"`, `"Method Not Allowed"`)."""
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        return None
-    return parsed if isinstance(parsed, str) else None
-
-
-def _route_not_found(exc: SchemaRegistryError) -> str | None:
-    """The message of a 404 whose JSON object has no `error_code`: the web server's own "no such
-    route" (Redpanda's `{"message": "Not found", "code": 404}`), not a registry's answer.
-
-    confluent-kafka gives such an answer error_code None (-1 is a body that is not a JSON
-    object), and the object's `message`, if any. Other statuses with such a body (a gateway's
-    `{"message": "Forbidden"}`) stay "not a registry".
-    """
-    message = exc.error_message
-    found = exc.error_code is None and int(exc.http_status_code) == 404
-    return message if found and isinstance(message, str) else None
 
 
 def _path(subject: str) -> str:
@@ -173,8 +137,8 @@ class HttpRegistryClient:
     def _error(self, exc: SchemaRegistryError, route: str) -> Exception:
         status = int(exc.http_status_code)
         if not isinstance(exc.error_code, int) or exc.error_code < 0:
-            body = _body_text(str(exc.error_message or ""))
-            bare = _bare_string(body) or _route_not_found(exc)
+            body = body_text(str(exc.error_message or ""))
+            bare = bare_string(body) or route_not_found(exc)
             if bare is None:  # an HTML page, a proxy's error, ...
                 return self._not_a_registry(f"{route} with HTTP {status}", body)
             # A registry built on a web framework (Karapace, Redpanda): a route or method it lacks.
