@@ -54,7 +54,6 @@ class AvroCodec:
         self._schema_str = schema_str
         self._adapt = adapt
         self._schema = parse(schema_str, adapt)
-        self._string = self._schema == "string"  # keys, mostly: decoded without fastavro
         self._header: bytes | None = None
         self._json = json.loads(schema_str)
         self._read = datum_reader(self._schema)
@@ -93,10 +92,6 @@ class AvroCodec:
         if reading is None:
             reading = self._writer_schema(schema_id)
         writer, reader, plan, read = reading
-        if writer is reader and self._string:
-            text = _plain_string(data)
-            if text is not None:
-                return schema_id, text
         try:
             if read is not None:
                 datum = read(data if type(data) is bytes else bytes(data), HEADER_SIZE)
@@ -144,26 +139,3 @@ class AvroCodec:
 
     def _adapted(self, schema: Any) -> Any:
         return self._adapt(schema) if self._adapt else schema
-
-
-def _plain_string(data: bytes) -> str | None:
-    """The Avro string after the header, as fastavro reads it; None for anything unusual (a
-    negative or overlong length, invalid UTF-8), left to fastavro and its errors."""
-    value = shift = 0
-    position = HEADER_SIZE
-    for byte in data[HEADER_SIZE : HEADER_SIZE + 10]:  # a long's varint has at most 10 bytes
-        value |= (byte & 0x7F) << shift
-        position += 1
-        if byte < 0x80:
-            break
-        shift += 7
-    else:
-        return None
-    length = (value >> 1) ^ -(value & 1)
-    end = position + length
-    if length < 0 or end > len(data):
-        return None
-    try:
-        return data[position:end].decode()
-    except UnicodeDecodeError:
-        return None

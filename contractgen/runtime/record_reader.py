@@ -208,7 +208,7 @@ class _Compiler:
         count = f"n{depth}"
         return [
             f"{pad}{target} = {empty}",
-            f"{pad}{count}, pos = read_long(data, pos)",
+            *(pad + line for line in _primitive("long", count)),
             f"{pad}while {count}:",
             f"{pad}    if {count} < 0:",
             f"{pad}        {count} = -{count}",
@@ -216,7 +216,7 @@ class _Compiler:
             f"{pad}    for _ in range({count}):",
             *read,
             f"{inner}{store}",
-            f"{pad}    {count}, pos = read_long(data, pos)",
+            *(pad + "    " + line for line in _primitive("long", count)),
         ]
 
     def _union(self, branches: list[Any], target: str, depth: int) -> list[str]:
