@@ -8,6 +8,7 @@ whose records only gained or lost fields: writer_plan) is read by a reader compi
 schema (record_reader: fastavro's datum at about half the cost), fastavro's otherwise.
 """
 
+import functools
 import io
 import json
 from collections.abc import Callable
@@ -56,7 +57,6 @@ class AvroCodec:
         self._schema = parse(schema_str, adapt)
         self._header: bytes | None = None
         self._json = json.loads(schema_str)
-        self._read = datum_reader(self._schema)
         self._writers: dict[int, _Reading] = {}  # per writer schema id
         # ids whose writer schema can never be read (ids are immutable: wrong type, unparseable):
         # later messages naming one fail at once instead of asking the registry again. A 404 is
@@ -128,7 +128,7 @@ class AvroCodec:
         if writer is not self._schema and writer == self._schema:
             writer = self._schema
         # the same object: decoded as written (fastavro would not resolve)
-        reading: _Reading = (writer, self._schema, None, self._read)
+        reading: _Reading = (writer, self._schema, None, self._reader)
         if writer is not self._schema:
             reading = (writer, self._schema, None, None)  # fastavro resolves
             plan = added_defaults(self._adapted(json.loads(text)), self._adapted(self._json))
@@ -136,6 +136,11 @@ class AvroCodec:
                 reading = (writer, None, plan, datum_reader(writer))
         self._writers[schema_id] = reading
         return reading
+
+    @functools.cached_property
+    def _reader(self) -> Reader | None:
+        """The compiled reader of this codec's schema, on first use (producers never read)."""
+        return datum_reader(self._schema)
 
     def _adapted(self, schema: Any) -> Any:
         return self._adapt(schema) if self._adapt else schema

@@ -13,7 +13,7 @@ from codegen.support import repo_module
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contractgen.runtime.record_reader import datum_reader
+from contractgen.runtime.record_reader import MAX_LINES, datum_reader
 
 from .test_record_writer import EVERYTHING, MONEY, fastavro_bytes, values
 
@@ -206,3 +206,28 @@ def test_a_name_it_cannot_find_is_left_to_fastavro() -> None:
         datum_reader({"type": "record", "name": "R", "fields": [{"name": "f", "type": "Nowhere"}]})
         is None
     )
+
+
+@pytest.mark.parametrize("depth", [10, 11])
+def test_nesting_past_pythons_block_limit_is_left_to_fastavro(depth: int) -> None:
+    """An array of arrays... takes two loops a level; Python compiles at most 20 nested."""
+    schema: Any = "int"
+    data = b"\x00"
+    for _ in range(depth):
+        schema = {"type": "array", "items": schema}
+        data = b"\x02" + data + b"\x00"  # one item: the inner array
+    read = datum_reader(fastavro.parse_schema(schema))
+    if depth <= 10:
+        assert_reads_as_fastavro(schema, data)
+    else:
+        assert read is None
+
+
+def test_a_schema_too_large_to_compile_is_left_to_fastavro() -> None:
+    def wide(count: int) -> Any:
+        fields = [{"name": f"f{n}", "type": "string"} for n in range(count)]
+        return fastavro.parse_schema({"type": "record", "name": "Wide", "fields": fields})
+
+    # a string field is 8 lines: just under and over the limit
+    assert datum_reader(wide(MAX_LINES // 8 - 10)) is not None
+    assert datum_reader(wide(MAX_LINES // 8 + 10)) is None
