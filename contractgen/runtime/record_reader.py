@@ -5,9 +5,10 @@ Decoding the value was most of a consumed message's cost: fastavro dispatches on
 every value. `datum_reader` turns a parsed schema (fastavro's `parse_schema` output, names
 already resolved) into Python source once: a function per record, every other type read inline
 (varints, strings and bytes with a one-byte fast path), so each message runs only the reads its
-schema needs. Logical types are converted by fastavro's own functions (`LOGICAL_READERS`), so the
-values are fastavro's. Schemas with what this module does not take on (a name it cannot find,
-an unknown type) get None, and the caller keeps using fastavro.
+schema needs. Logical types give fastavro's values: timestamps and decimals within their
+precision are converted here (`_CONVERSIONS`, `_Compiler._convert`), the others by fastavro's own
+functions (`LOGICAL_READERS`). Schemas with what this module does not take on (a name it cannot
+find, an unknown type) get None, and the caller keeps using fastavro.
 
 Corrupt data raises (IndexError, EOFError, ValueError, struct.error, UnicodeDecodeError): the
 caller wraps every exception, as it does fastavro's. As in fastavro, a negative length raises
