@@ -7,12 +7,14 @@ registry served over HTTP (schema ids resolved once, at start):
 
 - produce, whole `send` per message, until the last delivery is reported: model -> new
   envelope (uuid, time, producer) -> key and value bytes -> librdkafka, with a delivery
-  callback. `OrdersProducer.send`; Confluent's `SerializingProducer` (StringSerializer key,
-  AvroSerializer value, TOPIC strategy) from the model's `to_avro()` in an envelope dict; raw:
-  `Producer.produce` of `schemaless_writer` bytes after the 5-byte header (the floor).
+  callback. `OrdersProducer.send`; Confluent's `SerializingProducer` (AvroSerializer key and
+  value, TOPIC strategy) from the model's `to_avro()` in an envelope dict; raw:
+  `Producer.produce` of `schemaless_writer` bytes after the 5-byte header (the floor). The
+  three producers are `producers.py`'s, which bench_throughput.py times by the wall clock.
 - consume, whole path per message, fetch to handler: `OrdersConsumer.run` (typed
   `ConsumedEvent`, commit after the handler); Confluent's `DeserializingConsumer` (AvroDeserializer
-  to dicts); raw: `Consumer.poll` + `schemaless_reader` (return_record_name) + key decode.
+  to dicts); raw: `Consumer.consume` (500 at a time) + `schemaless_reader` (return_record_name)
+  + key decode.
   Once for messages of the current schema, once for messages of an older writer (OrderCreated
   before `coupon` and `attributes`), which the readers resolve onto the current schema.
 
@@ -27,93 +29,34 @@ The same produce paths by the wall clock (events/s until delivered): `bench_thro
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import io
 import json
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from decimal import Decimal
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
-from uuid import uuid4
 
 import confluent_kafka
 import fastavro
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
-from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+from confluent_kafka.schema_registry.avro import AvroDeserializer
 from measure import interleaved
+from producers import HEADER, TOPIC, Producers, cluster_and_registry
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository's generated/
-
-from contractgen.registry.embedded.server import serve_in_thread
 from contractgen.runtime import Consumer
-from generated.models.com.acme.common import Money
-from generated.models.com.acme.orders import (
-    CancellationReason,
-    LineItem,
-    OrderCancelled,
-    OrderCreated,
-    OrderPaid,
-)
-from generated.orders import TOPIC, OrdersEvent, OrdersProducer
-
-HEADER = b"\x00"
-SAME_DELIVERY = {"enable.idempotence": True, "acks": "all", "partitioner": "murmur2_random"}
-"""The runtime producer's librdkafka defaults, given to the baselines so all do the same work."""
-
 
 DIFFERENCES = """\
 Not the same work, so read the ratios with this in mind:
 - consume: the typed path commits offsets synchronously after each batch of 100 (at least once);
   raw and Confluent leave librdkafka's auto-commit on (in the background, every 5 s). It also
   reads each record's topic, partition, offset, timestamp and headers into the event and checks
-  the payload is one of the topic's events; raw keeps only key and value. Raw lets fastavro
-  convert the envelope's uuid and timestamp and decodes the key with fastavro (the typed path
-  does both itself, cheaper).
+  the payload is one of the topic's events; raw keeps only key and value. Raw decodes key and
+  value with fastavro's schemaless_reader, which also converts the envelope's uuid and
+  timestamp; the typed path reads the same datum from the same bytes with a reader compiled
+  per schema (contractgen.runtime.record_reader) and converts those two itself, cheaper.
 - produce: the typed `send` also looks for a current OpenTelemetry span (traceparent) and
   returns a Delivery per message; all three build a new envelope (uuid4, time) per message."""
-
-
-def events() -> list[OrdersEvent]:
-    now = datetime.now(UTC)
-    items = [LineItem(sku=f"SKU-{n}", quantity=n + 1, unit_price=Decimal("9.99")) for n in range(3)]
-    return [
-        OrderCreated(
-            order_id="o-1",
-            customer_id="c-1",
-            items=items,
-            amount=Decimal("29.97"),
-            currency="EUR",
-            created_at=now,
-            attributes={"campaign": "spring"},
-        ),
-        OrderPaid(
-            order_id="o-1",
-            payment_id="p-1",
-            paid=Money(amount=Decimal("29.97"), currency="EUR"),
-            paid_at=now,
-        ),
-        OrderCancelled(order_id="o-2", reason=CancellationReason.FRAUD_SUSPECTED, cancelled_at=now),
-    ]
-
-
-def envelope_dict(event: OrdersEvent, name: str) -> dict[str, Any]:
-    """The envelope as a Confluent user builds it from the model, payload in tuple form."""
-    return {
-        "event_id": str(uuid4()),
-        "event_type": name,
-        "occurred_at": datetime.now(UTC),
-        "producer": "bench",
-        "correlation_id": None,
-        "trace_id": None,
-        "payload": (name, event.to_avro()),
-    }
 
 
 def older_writer() -> str:
@@ -128,46 +71,14 @@ class Bench:
     def __init__(self, bootstrap: str, url: str, messages: int) -> None:
         self.bootstrap, self.messages = bootstrap, messages
         self.client = SchemaRegistryClient({"url": url})
-        self.events = events()
-        self.names = [f"com.acme.orders.{type(e).__name__}" for e in self.events]
-        self.typed = OrdersProducer(self.config(), self.client, auto_register=True)
-        self.value_id = self.client.lookup_schema(
-            TOPIC.value_subject, Schema(TOPIC.value_schema, "AVRO")
-        ).schema_id
-        self.key_id = self.client.lookup_schema(
-            TOPIC.key_subject, Schema(TOPIC.key_schema, "AVRO")
-        ).schema_id
-        self.key_header = HEADER + self.key_id.to_bytes(4, "big")
-        self.key_schema = fastavro.parse_schema(json.loads(TOPIC.key_schema))
+        self.producers = Producers(bootstrap, self.client, self.on_delivery, self.on_report)
         self.old_id = self.client.register_schema("bench-old", Schema(older_writer(), "AVRO"))
-        self.value_schema = fastavro.parse_schema(json.loads(TOPIC.value_schema))
         self.old_schema = fastavro.parse_schema(json.loads(older_writer()))
-        strategy = {"auto.register.schemas": False, "use.latest.version": False}
-        self.confluent = confluent_kafka.SerializingProducer(
-            {
-                **self.config(),
-                **SAME_DELIVERY,
-                "key.serializer": AvroSerializer(
-                    self.client,
-                    TOPIC.key_schema,
-                    conf={**strategy, "subject.name.strategy": _key_strategy},
-                ),
-                "value.serializer": AvroSerializer(
-                    self.client,
-                    TOPIC.value_schema,
-                    conf={**strategy, "subject.name.strategy": _topic_strategy},
-                ),
-            }
-        )
-        self.raw = confluent_kafka.Producer({**self.config(), **SAME_DELIVERY})
         self.delivered = 0
         self.topics = 0
         self.end_to_end: dict[str, list[float]] = {}
-        self.fill("current", self.value_id, self.value_schema)
+        self.fill("current", self.producers.value_id, self.producers.value_schema)
         self.fill("older", self.old_id, self.old_schema)
-
-    def config(self) -> dict[str, Any]:
-        return {"bootstrap.servers": self.bootstrap, "linger.ms": 5}
 
     def on_delivery(self, err: Any, msg: Any) -> None:
         self.delivered += 1
@@ -199,64 +110,29 @@ class Bench:
     # -- produce ----------------------------------------------------------------------------
 
     def produce_typed(self) -> float:
-        def send(n: int) -> None:
-            self.typed.send(self.events[n % 3], on_delivery=self.on_report)
-
-        return self.send_cpu("typed", send, self.typed.flush)
+        return self.send_cpu("typed", self.producers.send_typed, self.producers.typed.flush)
 
     def produce_confluent(self) -> float:
-        def send(n: int) -> None:
-            event = self.events[n % 3]
-            value = envelope_dict(event, self.names[n % 3])
-            self.confluent.produce(
-                "orders", key=event.order_id, value=value, on_delivery=self.on_delivery
-            )
-
-        return self.send_cpu("confluent", send, self.confluent.flush)
+        producers = self.producers
+        return self.send_cpu("confluent", producers.send_confluent, producers.confluent.flush)
 
     def produce_raw(self) -> float:
-        header = HEADER + self.value_id.to_bytes(4, "big")
-
-        def send(n: int) -> None:
-            event = self.events[n % 3]
-            value = envelope_dict(event, self.names[n % 3])
-            value["occurred_at"] = int(value["occurred_at"].timestamp() * 1000)
-            out = io.BytesIO()
-            out.write(header)
-            fastavro.schemaless_writer(out, self.value_schema, value)
-            self.raw.produce(
-                "orders",
-                key=self.raw_key(event.order_id),
-                value=out.getvalue(),
-                on_delivery=self.on_delivery,
-            )
-
-        return self.send_cpu("raw", send, self.raw.flush)
-
-    def raw_key(self, key: str) -> bytes:
-        out = io.BytesIO()
-        out.write(self.key_header)
-        fastavro.schemaless_writer(out, self.key_schema, key)
-        return out.getvalue()
+        return self.send_cpu("raw", self.producers.send_raw, self.producers.raw.flush)
 
     # -- consume ----------------------------------------------------------------------------
 
     def fill(self, topic: str, schema_id: int, schema: Any) -> None:
         """`messages` framed envelopes with `schema_id`, written with `schema`, on `topic`."""
         header = HEADER + schema_id.to_bytes(4, "big")
+        producers = self.producers
         for n in range(self.messages):
-            event = self.events[n % 3]
-            value = envelope_dict(event, self.names[n % 3])
-            value["occurred_at"] = int(value["occurred_at"].timestamp() * 1000)
-            if topic == "older" and n % 3 == 0:
-                del value["payload"][1]["coupon"], value["payload"][1]["attributes"]
-            out = io.BytesIO()
-            out.write(header)
-            fastavro.schemaless_writer(out, schema, value)
-            self.raw.produce(
-                f"bench-{topic}", key=self.raw_key(event.order_id), value=out.getvalue()
+            older = topic == "older" and n % 3 == 0
+            value = producers.raw_value(
+                n, header, schema, ("coupon", "attributes") if older else ()
             )
-        self.raw.flush()
+            key = producers.raw_key(producers.events[n % 3].order_id)
+            producers.raw.produce(f"bench-{topic}", key=key, value=value)
+        producers.raw.flush()
 
     def group(self) -> dict[str, Any]:
         self.topics += 1
@@ -302,7 +178,8 @@ class Bench:
     def consume_raw(self, topic: str) -> float:
         consumer = confluent_kafka.Consumer(self.group())
         consumer.subscribe([f"bench-{topic}"])
-        writers = {self.value_id: self.value_schema, self.old_id: self.old_schema}
+        value_schema, key_schema = self.producers.value_schema, self.producers.key_schema
+        writers = {self.producers.value_id: value_schema, self.old_id: self.old_schema}
         handled: list[object] = []
 
         def run() -> None:
@@ -313,12 +190,10 @@ class Bench:
                     record = fastavro.schemaless_reader(
                         io.BytesIO(value[5:]),
                         writer,
-                        self.value_schema if writer is not self.value_schema else None,
+                        value_schema if writer is not value_schema else None,
                         return_record_name=True,
                     )
-                    key = fastavro.schemaless_reader(
-                        io.BytesIO(msg.key()[5:]), self.key_schema, None
-                    )
+                    key = fastavro.schemaless_reader(io.BytesIO(msg.key()[5:]), key_schema, None)
                     handled.append((key, record))
 
         try:
@@ -327,45 +202,12 @@ class Bench:
             consumer.close()
 
 
-def _topic_strategy(ctx: Any, record_name: str | None) -> str:
-    return TOPIC.value_subject
-
-
-def _key_strategy(ctx: Any, record_name: str | None) -> str:
-    return TOPIC.key_subject
-
-
-@contextlib.contextmanager
-def broker() -> Iterator[str]:
-    """librdkafka's mock cluster in its own process, so its CPU is not the clients'."""
-    script = (
-        "import sys\n"
-        "from contractgen.dev import MockKafkaCluster\n"
-        "with MockKafkaCluster() as cluster:\n"
-        "    print(cluster.bootstrap_servers, flush=True)\n"
-        "    sys.stdin.read()\n"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdin is not None and process.stdout is not None
-    try:
-        yield process.stdout.readline().strip()
-    finally:
-        process.stdin.close()
-        process.wait()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=5)
     options = parser.parse_args()
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        broker() as bootstrap,
-        serve_in_thread(Path(tmp) / "registry.db") as url,
-    ):
+    with cluster_and_registry() as (bootstrap, url):
         bench = Bench(bootstrap, url, options.messages)
         tasks: dict[str, Callable[[], float]] = {
             "produce: OrdersProducer.send": bench.produce_typed,
@@ -383,7 +225,7 @@ def main() -> None:
                 t
             )  # type: ignore[misc]
         medians = interleaved(tasks, options.rounds)
-        bench.typed.close()
+        bench.producers.close()
     print(f"µs of CPU per message, {options.messages} messages, median of {options.rounds} rounds")
     for label, value in medians.items():
         print(f"  {label:<52} {value:8.2f}")

@@ -139,16 +139,20 @@ class Consumer(PipelineSettings[P]):
                     break
                 continue
             last_activity = monotonic()
-            handled: list[confluent_kafka.Message] = []
-            done = 0
+            # per partition, the offset after the last message handled (or dead-lettered)
+            offsets: dict[tuple[str, int], int] = {}
+            handled = done = 0
             try:
                 for msg in batch:
                     if not self._running:
                         break
                     error = msg.error()
                     if error is None:
-                        self._process(msg, handler)
-                        handled.append(msg)
+                        topic, partition, offset = msg.topic(), msg.partition(), msg.offset()
+                        assert topic is not None and partition is not None and offset is not None
+                        self._process(msg, topic, partition, offset, handler)
+                        offsets[topic, partition] = offset + 1
+                        handled += 1
                         seen += 1
                         self._running = self._running and seen != max_messages
                     elif error.fatal():
@@ -157,7 +161,7 @@ class Consumer(PipelineSettings[P]):
                         log.warning("%s consumer: %s", self.spec.name, error)
                     done += 1
             finally:
-                if self._commit(handled):
+                if self._commit(offsets, handled):
                     self._rewind([raw_message(m) for m in batch[done:] if m.error() is None])
         return self.stats
 
@@ -166,11 +170,14 @@ class Consumer(PipelineSettings[P]):
         self._running = False
 
     def _process(
-        self, msg: confluent_kafka.Message, handler: Callable[[ConsumedEvent[P]], object]
+        self,
+        msg: confluent_kafka.Message,
+        topic: str,
+        partition: int,
+        offset: int,
+        handler: Callable[[ConsumedEvent[P]], object],
     ) -> None:
         pipeline, store = self._pipeline, self._store
-        topic, partition, offset = msg.topic(), msg.partition(), msg.offset()
-        assert topic is not None and partition is not None and offset is not None  # fetched
         headers = msg.headers()
         received = [] if headers is None else received_headers(headers)
         ts_type, ts = msg.timestamp()
@@ -230,14 +237,10 @@ class Consumer(PipelineSettings[P]):
             reason = errors[0] if errors else f"no acknowledgement within {policy.timeout}s"
             raise dead_letter_write_error(failed, topic, reason) from failed.error
 
-    def _commit(self, handled: Sequence[confluent_kafka.Message]) -> bool:
-        """Commit the handled messages' offsets; False when the group had already reassigned
-        their partitions (the messages are redelivered; an idempotency store skips them)."""
-        offsets: dict[tuple[str, int], int] = {}
-        for m in handled:
-            topic, partition, offset = m.topic(), m.partition(), m.offset()
-            assert topic is not None and partition is not None and offset is not None  # fetched
-            offsets[topic, partition] = offset + 1
+    def _commit(self, offsets: Mapping[tuple[str, int], int], handled: int) -> bool:
+        """Commit the offsets after the `handled` messages; False when the group had already
+        reassigned their partitions (the messages are redelivered; an idempotency store skips
+        them)."""
         if not offsets:
             return True
         started = perf_counter()
@@ -254,7 +257,7 @@ class Consumer(PipelineSettings[P]):
                 or error.code() not in _GROUP_MOVED_ON
             ):
                 raise
-            self._pipeline.commit_lost(len(handled), error.str())
+            self._pipeline.commit_lost(handled, error.str())
             return False
         return True
 

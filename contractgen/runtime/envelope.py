@@ -104,7 +104,7 @@ def envelope_from_avro(
     envelope: Envelope[Any] = _new(Envelope)
     _set_event_id(envelope, _uuid(datum["event_id"]))
     _set_event_type(envelope, datum["event_type"])
-    _set_occurred_at(envelope, _EPOCH + timedelta(0, 0, 0, datum["occurred_at"]))  # ms
+    _set_occurred_at(envelope, _EPOCH + _MILLISECOND * datum["occurred_at"])  # exact
     _set_producer(envelope, datum["producer"])
     _set_correlation_id(envelope, datum["correlation_id"])
     _set_trace_id(envelope, datum["trace_id"])
