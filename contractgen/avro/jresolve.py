@@ -32,6 +32,7 @@ from contractgen.avro.jnodes import (
 from contractgen.avro.positions import SourceText
 from contractgen.diagnostics import Diagnostic
 from contractgen.ir.model import (
+    PRIMITIVE_NAMES,
     Array,
     AvroType,
     Enum,
@@ -52,6 +53,9 @@ INVALID_SCHEMA = "AVRO006"
 Order: TypeAlias = Literal["ascending", "descending", "ignore"]
 ExternalCheck = Callable[[str, JsonValue], bool]
 _Registered = Mapping[str, JRecord | JEnum | JFixed]
+_PLAIN: dict[str, Primitive] = {name: Primitive(name) for name in PRIMITIVE_NAMES}  # type: ignore[arg-type]
+"""A plain primitive where a type is used: one object per name, located by its parent (a big
+schema has one per field; `contractgen.compat.locate` derives where it is written)."""
 
 
 class _FieldsNotSetError(Exception):
@@ -197,6 +201,8 @@ class _Resolver:
         if isinstance(t, JExternal):
             return NamedRef(t.fullname, loc)
         if isinstance(t, JPrimitive):
+            if loc is None:
+                return _PLAIN[t.type]
             return Primitive(t.type, t.props, loc)  # type: ignore[arg-type]
         if isinstance(t, JArray):
             return Array(self.convert(t.items), t.props, loc)

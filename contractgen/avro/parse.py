@@ -23,6 +23,7 @@ from contractgen.avro.defaults import (
 from contractgen.avro.gcpause import collector_paused
 from contractgen.avro.jattrs import INVALID_NAME, AttributeReader, Object
 from contractgen.avro.jnodes import (
+    PLAIN,
     JArray,
     JEnum,
     JExternal,
@@ -47,7 +48,6 @@ from contractgen.avro.positions import SourceText, TextLocation
 from contractgen.avro.resolve import self_contained
 from contractgen.diagnostics import ContractError
 from contractgen.ir.model import (
-    PRIMITIVE_NAMES,
     AvroSchema,
     AvroType,
     JsonValue,
@@ -70,8 +70,6 @@ _MAX_FIXED_SIZE = 2**31 - 1 - 8  # SystemLimitException's default maximum bytes 
 _INT32 = range(-(2**31), 2**31)
 _BIG_TEXT = 1 << 20
 """A document this big lets its JSON go once parsed, as memory counts more than reading it again."""
-_PRIMITIVE = {name: name for name in PRIMITIVE_NAMES}
-"""One string per primitive name: the JSON's are a new string per use, kept by every node."""
 
 
 @dataclass(slots=True)
@@ -124,7 +122,8 @@ class _Parser(AttributeReader):
             )
         if names.is_primitive(kind):
             props = self.props(node, _SCHEMA_RESERVED, where, copied=False)
-            return JPrimitive(_PRIMITIVE[kind], props, where)
+            # the shared name: the JSON's is a new string per use, kept by the node
+            return JPrimitive(PLAIN[kind].type, props, where) if props else PLAIN[kind]
         if kind in ("record", "error"):
             return self.record(node, where, space, is_error=kind == "error")
         if kind == "enum":
@@ -143,7 +142,7 @@ class _Parser(AttributeReader):
     def find(self, name: str, where: TextLocation, space: str | None) -> JType:
         """Java's `ParseContext.find`: the enclosing namespace first, then the name as written."""
         if names.is_primitive(name):
-            return JPrimitive(_PRIMITIVE[name], (), where)
+            return PLAIN[name]
         full = f"{space}.{name}" if space and "." not in name else name
         for candidate in (full, name):
             if candidate in self.registered:
@@ -321,8 +320,11 @@ def _run(
 ) -> JavaResolution:
     parser = _Parser(source, strict=strict, external=external, check_external=check_external)
     parser.consume = not keep_value
+    where = source.location("")
     try:
-        root = parser.parse(source.value, source.location(""), None)
+        root = parser.parse(source.value, where, None)
+        if isinstance(root, JPrimitive) and root.where is None:
+            root = JPrimitive(root.type, (), where)  # the root has no parent to be located by
     finally:
         if not keep_value:  # the IR is built from the parse nodes (and `consume` changed it)
             source.drop_value()
