@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -162,10 +163,23 @@ class _JavaWriter:
         if named.doc is not None:
             parts.append(f'"doc":{java_string(named.doc)}')
         if isinstance(named, Record):
-            parts.append(
-                '"fields":[' + ",".join(self.field(f, namespace) for f in named.fields) + "]"
-            )
-        elif isinstance(named, Enum):
+            # One join of every piece: a record's text is most of the schema's, and each
+            # `a + b` (or join of joins) around it was one more copy of it at once.
+            pieces = ["{", ",".join(parts), ',"fields":[']
+            for index, field in enumerate(named.fields):
+                if index:
+                    pieces.append(",")
+                pieces.append(self.field(field, namespace))
+            pieces.append("]")
+            for part in [
+                *self.props(named.props),
+                *self.aliases(named.aliases, namespace, qualify=True),
+            ]:
+                pieces += (",", part)
+            pieces.append("}")
+            self.complete.add(named.fullname)
+            return "".join(pieces)
+        if isinstance(named, Enum):
             parts.append('"symbols":[' + ",".join(java_string(s) for s in named.symbols) + "]")
             if named.default is not None:
                 parts.append(f'"default":{java_string(named.default)}')
@@ -178,16 +192,17 @@ class _JavaWriter:
 
     def field(self, field: Field, space: str | None) -> str:
         self.where = field.location
-        parts = [f'"name":{java_string(field.name)}', f'"type":{self.write(field.type, space)}']
+        parts = ['{"name":', java_string(field.name), ',"type":', self.write(field.type, space)]
         if field.doc is not None:
-            parts.append(f'"doc":{java_string(field.doc)}')
+            parts.append(f',"doc":{java_string(field.doc)}')
         if field.has_default:
-            parts.append(f'"default":{java_json(field.default)}')
+            parts.append(f',"default":{java_json(field.default)}')
         if field.order != "ascending":
-            parts.append(f'"order":"{field.order}"')
-        parts += self.aliases(field.aliases, space, qualify=False)
-        parts += self.props(field.props)
-        return "{" + ",".join(parts) + "}"
+            parts.append(f',"order":"{field.order}"')
+        for part in [*self.aliases(field.aliases, space, qualify=False), *self.props(field.props)]:
+            parts += (",", part)
+        parts.append("}")
+        return "".join(parts)
 
 
 def canonical_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:
@@ -253,7 +268,9 @@ def checked_identity(schema: AvroSchema) -> tuple[Identity, list[Rebinding]]:
     back as another type (or as an undefined name) when it parses the text again."""
     writer = _JavaWriter(schema, normalized=False, known=())
     text = writer.write(schema.root, None)
-    return Identity(text, parsing_canonical_form(schema)), writer.rebindings
+    # The Parsing Canonical Form when first read (kept then): most commands never read it.
+    form = functools.cache(functools.partial(parsing_canonical_form, schema))
+    return Identity(text, form), writer.rebindings
 
 
 def identity(schema: AvroSchema) -> Identity:
