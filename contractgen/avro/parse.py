@@ -100,6 +100,9 @@ class _Parser(AttributeReader):
         self.registered: dict[str, JRecord | JEnum | JFixed] = {}
         self.refs: list[JRef] = []
         self.unions: list[JUnion] = []
+        self.indexes: list[int] = []
+        """0, 1, 2...: one int object per position, shared by the fields of every record (an
+        int past 256 is an object of its own, kept by each field's location)."""
 
     def parse(self, node: JsonValue, where: TextLocation, space: str | None) -> JType:
         if isinstance(node, str):
@@ -189,7 +192,9 @@ class _Parser(AttributeReader):
         fields: list[JField] = []
         seen: set[str] = set()
         fields_at = where.child("fields")
-        for index, raw in enumerate(raw_fields):
+        if len(self.indexes) < len(raw_fields):
+            self.indexes += range(len(self.indexes), len(raw_fields))
+        for index, raw in zip(self.indexes, raw_fields, strict=False):
             parsed = self.field(raw, fields_at.child(index), inner)
             if self.consume:
                 raw_fields[index] = None

@@ -9,7 +9,7 @@ from bisect import bisect_right
 from contractgen.avro.depth import JSON_STRING, allow_deep_schemas, check_nesting
 from contractgen.avro.gcpause import collector_paused
 from contractgen.diagnostics import ContractError, Diagnostic
-from contractgen.ir.model import JsonValue, Location
+from contractgen.ir.model import PRIMITIVE_NAMES, JsonValue, Location
 
 MALFORMED_JSON = "AVRO001"
 
@@ -219,9 +219,32 @@ class _Dropped:
 def _loads(text: str) -> JsonValue:
     with collector_paused():
         value: JsonValue = json.loads(
-            text, parse_constant=_no_constant, parse_int=_int, parse_float=_float
+            text,
+            object_hook=_shared_type_names,
+            parse_constant=_no_constant,
+            parse_int=_int,
+            parse_float=_float,
         )
     return value
+
+
+_TYPE_NAMES = {
+    name: name for name in (*PRIMITIVE_NAMES, "record", "error", "enum", "fixed", "array", "map")
+}
+
+
+def _shared_type_names(node: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    """The object with its type names (`"type": "long"`, `"type": ["null", "long"]`) one shared
+    string each: the JSON has a new string per use, and a big schema uses one per field, the
+    largest part of its JSON after the objects themselves (the parse reads it whole first)."""
+    kind = node.get("type")
+    if type(kind) is str:
+        node["type"] = _TYPE_NAMES.get(kind, kind)
+    elif type(kind) is list:
+        for index, branch in enumerate(kind):
+            if type(branch) is str:
+                kind[index] = _TYPE_NAMES.get(branch, branch)
+    return node
 
 
 MAX_NUMBER_LENGTH = 1000
