@@ -54,6 +54,20 @@ def _parse(shown: str, text: str, *, strict: bool, named: Mapping[str, NamedType
     return parse(text, file=shown, strict=strict, named=named)
 
 
+def _previous(
+    shown: str,
+    text: str,
+    current: tuple[str, str, ParsedSchema] | None,
+    named: Mapping[str, NamedType],
+) -> ParsedSchema:
+    """A previous version: the candidate's parse when it has the candidate's path and text
+    (`current`: those and its parse). Its text is not kept past this: its parse keeps the text
+    it needs, and the candidate checked against itself would hold a big schema's text twice."""
+    if current is not None and (shown, text) == current[:2]:
+        return current[2]
+    return _parse(shown, text, strict=False, named=named)
+
+
 def check_files(
     candidate: Path,
     previous: Sequence[Path],
@@ -82,11 +96,8 @@ def check_files(
     for number, path in enumerate(previous, start=1):
         old_shown = display_path(path, cwd)
         try:
-            old_text = read_text(path, old_shown)
-            if current is not None and (old_shown, old_text) == (shown, text):
-                old = current
-            else:
-                old = _parse(old_shown, old_text, strict=False, named=named)
+            same = (shown, text, current) if current is not None else None
+            old = _previous(old_shown, read_text(path, old_shown), same, named)
         except ContractError as error:
             problems += error.diagnostics
             continue
