@@ -55,17 +55,17 @@ def _parse(shown: str, text: str, *, strict: bool, named: Mapping[str, NamedType
 
 
 def _previous(
+    path: Path,
     shown: str,
-    text: str,
-    current: tuple[str, str, ParsedSchema] | None,
+    current: tuple[Path, ParsedSchema] | None,
     named: Mapping[str, NamedType],
 ) -> ParsedSchema:
-    """A previous version: the candidate's parse when it has the candidate's path and text
-    (`current`: those and its parse). Its text is not kept past this: its parse keeps the text
-    it needs, and the candidate checked against itself would hold a big schema's text twice."""
-    if current is not None and (shown, text) == current[:2]:
-        return current[2]
-    return _parse(shown, text, strict=False, named=named)
+    """A previous version: the candidate's parse when it is the candidate's file (`current`: its
+    real path and parse; the candidate checked against itself, the usual first run), which is
+    then not read again (a big schema's text, and its bytes, would be held beside its parse)."""
+    if current is not None and path.resolve() == current[0]:
+        return current[1]
+    return _parse(shown, read_text(path, shown), strict=False, named=named)
 
 
 def check_files(
@@ -81,9 +81,9 @@ def check_files(
     skip = {p.resolve() for p in (candidate, *previous)}
     named = named_types(schema_dirs, skip, cwd)
     shown = display_path(candidate, cwd)
-    # The candidate first: a previous version with its path and text (the candidate checked
-    # against itself, the usual first run) is then its parse. A strict parse that succeeds is the
-    # lenient one, as strict mode only adds checks; a failed one is parsed leniently as before.
+    # The candidate first: a previous version that is the candidate's file is then its parse.
+    # A strict parse that succeeds is the lenient one, as strict mode only adds checks; a failed
+    # one is parsed leniently as before.
     current: ParsedSchema | None = None
     late: tuple[Diagnostic, ...] = ()
     try:
@@ -96,8 +96,8 @@ def check_files(
     for number, path in enumerate(previous, start=1):
         old_shown = display_path(path, cwd)
         try:
-            same = (shown, text, current) if current is not None else None
-            old = _previous(old_shown, read_text(path, old_shown), same, named)
+            same = (candidate.resolve(), current) if current is not None else None
+            old = _previous(path, old_shown, same, named)
         except ContractError as error:
             problems += error.diagnostics
             continue
