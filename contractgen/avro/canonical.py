@@ -96,8 +96,11 @@ class _JavaWriter:
         normalized: bool,
         known: Collection[str],
         reparsable: bool = False,
+        dry: bool = False,
     ) -> None:
         self.schema = schema
+        self.dry = dry
+        """Follow the references only (the rebindings), writing no text of the fields."""
         self.normalized = normalized
         self.reparsable = reparsable
         self.written: set[str] = set(known)
@@ -130,6 +133,9 @@ class _JavaWriter:
         """Add the pieces written so far to the text. The text is grown in place (it has no
         other reference), so a big schema's text is not also held in pieces, or in the records'
         texts, while it is written: at most one text and a batch of pieces."""
+        if self.dry:
+            self.pieces.clear()
+            return
         text, self.written_text = self.written_text, ""
         text += "".join(self.pieces)
         self.pieces.clear()
@@ -142,6 +148,8 @@ class _JavaWriter:
         if isinstance(avro_type, NamedRef):
             avro_type = self.schema.named[avro_type.fullname]
         if isinstance(avro_type, Primitive):
+            if self.dry:
+                return
             if not avro_type.props:
                 out(java_string(avro_type.type))
                 return
@@ -223,6 +231,9 @@ class _JavaWriter:
     def field(self, field: Field, space: str | None) -> None:
         out = self.pieces.append
         self.where = field.location
+        if self.dry:
+            self.write(field.type, space)
+            return
         out('{"name":' + java_string(field.name) + ',"type":')
         self.write(field.type, space)
         parts = [f',"doc":{java_string(field.doc)}'] if field.doc is not None else []
@@ -297,9 +308,12 @@ def parsing_canonical_form(schema: AvroSchema) -> str:
 def checked_identity(schema: AvroSchema) -> tuple[Identity, list[Rebinding]]:
     """The identities, and the references of the canonical string that Avro Java would read
     back as another type (or as an undefined name) when it parses the text again."""
-    writer = _JavaWriter(schema, normalized=False, known=())
-    text = writer.text(schema.root)
-    # The Parsing Canonical Form when first read (kept then): most commands never read it.
+    # The strings are made when first read (and kept then): `validate` reads neither, `check`
+    # reads the canonical string once its baseline is loaded. Each is as long as the schema's
+    # text; only the references are followed now.
+    writer = _JavaWriter(schema, normalized=False, known=(), dry=True)
+    writer.write(schema.root, None)
+    text = functools.cache(functools.partial(canonical_string, schema))
     form = functools.cache(functools.partial(parsing_canonical_form, schema))
     return Identity(text, form), writer.rebindings
 

@@ -224,13 +224,19 @@ class Level(enum.StrEnum):
 class Identity:
     """The two identities of a schema (DESIGN.md §2): never use one where the other is meant."""
 
-    canonical: str
-    """The registry's canonical string: Avro Java's compact form, docs and defaults kept."""
+    text: Callable[[], str] = field(repr=False)
+    """Makes the canonical string (once: it keeps it). Read `canonical`."""
     form: Callable[[], str] = field(repr=False)
     """Makes the Parsing Canonical Form (once: it keeps it). Read `parsing_canonical_form`."""
 
-    # The Parsing Canonical Form is made when first read (`ls`, the IR dump, a comparison of two
-    # identities), not for every schema a command loads: a string as long as the schema's text.
+    # Each string is made when first read (the canonical string by `check`, `register` and
+    # `generate`; the Parsing Canonical Form by `ls`, the IR dump, a comparison of two
+    # identities), not for every schema a command loads: each is as long as the schema's text.
+    @property
+    def canonical(self) -> str:
+        """The registry's canonical string: Avro Java's compact form, docs and defaults kept."""
+        return self.text()
+
     @property
     def parsing_canonical_form(self) -> str:
         """Avro's Parsing Canonical Form: what the wire depends on."""
