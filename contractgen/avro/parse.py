@@ -359,7 +359,7 @@ def parse_document(
     """
     later = _accept_for_now if strict else None
     with collector_paused():
-        resolution = _run(source, strict, external, later, len(source.text) < _BIG_TEXT)
+        resolution = _run(source, strict, external, later, source.positions.length < _BIG_TEXT)
     return ParsedFile(source, resolution.root, resolution.defined, resolution.defaults)
 
 

@@ -87,8 +87,8 @@ def check_files(
     current: ParsedSchema | None = None
     late: tuple[Diagnostic, ...] = ()
     try:
-        text = read_text(candidate, shown)
-        current = _parse(shown, text, strict=True, named=named)
+        # the text is not kept here: its parse keeps it (compressed, if it is big)
+        current = _parse(shown, read_text(candidate, shown), strict=True, named=named)
     except ContractError as error:
         late = error.diagnostics
     problems: list[Diagnostic] = []
