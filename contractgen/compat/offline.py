@@ -101,7 +101,7 @@ def check_files(
         except ContractError as error:
             problems += error.diagnostics
             continue
-        history.append(HistoryVersion(old.schema, old.canonical, number, f"version {number}"))
+        history.append(HistoryVersion(old.schema, old.text, number, f"version {number}"))
     problems += late
     if problems:
         raise ContractError(problems)
