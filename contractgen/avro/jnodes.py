@@ -57,9 +57,12 @@ class JMap(_Placed):
 
 
 @dataclass(eq=False, slots=True)
-class JUnion(_Placed):
+class JUnion:
+    """A union. One of plain primitives only, each once (`["null", "long"]`), is one shared node
+    per branch list in a document, with no location (`where` None), as a plain primitive is."""
+
     branches: list[JType]
-    where: TextLocation
+    where: TextLocation | None
 
 
 @dataclass(eq=False, slots=True)

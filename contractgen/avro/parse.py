@@ -100,6 +100,7 @@ class _Parser(AttributeReader):
         self.registered: dict[str, JRecord | JEnum | JFixed] = {}
         self.refs: list[JRef] = []
         self.unions: list[JUnion] = []
+        self.plain_unions: dict[tuple[str, ...], JUnion] = {}
         self.indexes: list[int] = []
         """0, 1, 2...: one int object per position, shared by the fields of every record (an
         int past 256 is an object of its own, kept by each field's location)."""
@@ -157,9 +158,12 @@ class _Parser(AttributeReader):
         return ref
 
     def union(self, branches: list[JsonValue], where: TextLocation, space: str | None) -> JType:
-        union = JUnion(
-            [self.parse(b, where.child(i), space) for i, b in enumerate(branches)], where
-        )
+        parsed = [self.parse(b, where.child(i), space) for i, b in enumerate(branches)]
+        if all(isinstance(b, JPrimitive) and b.where is None for b in parsed):
+            names = tuple(b.type for b in parsed)  # type: ignore[union-attr]
+            if len(set(names)) == len(names):  # nothing to report about it, now or later
+                return self.plain_unions.setdefault(names, JUnion(parsed, None))
+        union = JUnion(parsed, where)
         for index, branch in enumerate(union.branches):
             if isinstance(branch, JUnion):
                 self.problem(
@@ -328,8 +332,11 @@ def _run(
     where = source.location("")
     try:
         root = parser.parse(source.value, where, None)
+        # the root has no parent to be located by
         if isinstance(root, JPrimitive) and root.where is None:
-            root = JPrimitive(root.type, (), where)  # the root has no parent to be located by
+            root = JPrimitive(root.type, (), where)
+        elif isinstance(root, JUnion) and root.where is None:
+            root = JUnion(root.branches, where)
     finally:
         if not keep_value:  # the IR is built from the parse nodes (and `consume` changed it)
             source.drop_value()

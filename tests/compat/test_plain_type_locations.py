@@ -32,3 +32,21 @@ def test_findings_about_plain_primitives_point_at_the_types_themselves() -> None
         ("TYPE_MISMATCH", "/fields/2/type/values", (8, 4)),
         ("TYPE_MISMATCH", "/fields/3/type", (10, 3)),
     ]
+
+
+def test_a_union_of_plain_primitives_is_located_where_it_is_written() -> None:
+    # such a union is shared too (one object for all its uses in a document)
+    unions = """{"type": "record", "name": "R", "fields": [
+ {"name": "v",
+  "type": ["null",
+           "int"]},
+ {"name": "w", "type": {"type": "array",
+   "items": ["null", "int"]}}
+]}"""
+    plain = """{"type": "record", "name": "R", "fields": [
+ {"name": "v", "type": "string"},
+ {"name": "w", "type": {"type": "array", "items": "string"}}
+]}"""
+    result = check(unions, [plain], "BACKWARD")
+    found = [(f.location, f.where and (f.where.line, f.where.column)) for f in result.findings]
+    assert found == [("/fields/0/type", (3, 3)), ("/fields/1/type/items", (6, 4))]
