@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -60,6 +61,10 @@ def _relative(fullname: str, space: str | None) -> str:
     return fullname
 
 
+_BATCH = 4096
+"""Pieces written before they are added to the text (at least: more as the text grows)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Rebinding:
     """A reference in a written schema that Avro reads as another type than the one meant."""
@@ -91,14 +96,20 @@ class _JavaWriter:
         normalized: bool,
         known: Collection[str],
         reparsable: bool = False,
+        dry: bool = False,
     ) -> None:
         self.schema = schema
+        self.dry = dry
+        """Follow the references only (the rebindings), writing no text of the fields."""
         self.normalized = normalized
         self.reparsable = reparsable
         self.written: set[str] = set(known)
         self.complete: set[str] = set(known)
         self.rebindings: list[Rebinding] = []
         self.where: Location | None = None
+        self.pieces: list[str] = []
+        self.written_text = ""
+        self.batch = _BATCH
 
     def props(self, props: Props) -> list[str]:
         items = sorted(props, key=lambda p: p[0]) if self.normalized else props
@@ -112,24 +123,55 @@ class _JavaWriter:
             texts = sorted(texts)
         return ['"aliases":[' + ",".join(java_string(a) for a in texts) + "]"]
 
-    def write(self, avro_type: AvroType, space: str | None) -> str:
+    def text(self, root: AvroType) -> str:
+        """The schema rooted at `root`."""
+        self.write(root, None)
+        self.flush()
+        return self.written_text
+
+    def flush(self) -> None:
+        """Add the pieces written so far to the text. The text is grown in place (it has no
+        other reference), so a big schema's text is not also held in pieces, or in the records'
+        texts, while it is written: at most one text and a batch of pieces."""
+        if self.dry:
+            self.pieces.clear()
+            return
+        text, self.written_text = self.written_text, ""
+        text += "".join(self.pieces)
+        self.pieces.clear()
+        self.batch = max(_BATCH, len(text) >> 6)  # geometric: few reallocations of the text
+        self.written_text = text
+
+    def write(self, avro_type: AvroType, space: str | None) -> None:
+        out = self.pieces.append
         location = avro_type.location
         if isinstance(avro_type, NamedRef):
             avro_type = self.schema.named[avro_type.fullname]
         if isinstance(avro_type, Primitive):
+            if self.dry:
+                return
             if not avro_type.props:
-                return java_string(avro_type.type)
+                out(java_string(avro_type.type))
+                return
             parts = [f'"type":{java_string(avro_type.type)}', *self.props(avro_type.props)]
-            return "{" + ",".join(parts) + "}"
-        if isinstance(avro_type, Array):
-            parts = ['"type":"array"', f'"items":{self.write(avro_type.items, space)}']
-            return "{" + ",".join([*parts, *self.props(avro_type.props)]) + "}"
-        if isinstance(avro_type, Map):
-            parts = ['"type":"map"', f'"values":{self.write(avro_type.values, space)}']
-            return "{" + ",".join([*parts, *self.props(avro_type.props)]) + "}"
-        if isinstance(avro_type, Union):
-            return "[" + ",".join(self.write(b, space) for b in avro_type.branches) + "]"
-        return self.named(avro_type, space, location)
+            out("{" + ",".join(parts) + "}")
+        elif isinstance(avro_type, Array):
+            out('{"type":"array","items":')
+            self.write(avro_type.items, space)
+            out("".join("," + part for part in self.props(avro_type.props)) + "}")
+        elif isinstance(avro_type, Map):
+            out('{"type":"map","values":')
+            self.write(avro_type.values, space)
+            out("".join("," + part for part in self.props(avro_type.props)) + "}")
+        elif isinstance(avro_type, Union):
+            out("[")
+            for index, branch in enumerate(avro_type.branches):
+                if index:
+                    out(",")
+                self.write(branch, space)
+            out("]")
+        else:
+            self.named(avro_type, space, location)
 
     def reference(self, fullname: str, space: str | None, location: Location | None) -> str:
         written = fullname if self.normalized else _relative(fullname, space)
@@ -144,9 +186,11 @@ class _JavaWriter:
             self.rebindings.append(Rebinding(fullname, written, read_as, location or self.where))
         return java_string(written)
 
-    def named(self, named: NamedType, space: str | None, location: Location | None) -> str:
+    def named(self, named: NamedType, space: str | None, location: Location | None) -> None:
+        out = self.pieces.append
         if named.fullname in self.written:
-            return self.reference(named.fullname, space, location)
+            out(self.reference(named.fullname, space, location))
+            return
         self.written.add(named.fullname)
         namespace = named.namespace
         kind = (
@@ -162,9 +206,14 @@ class _JavaWriter:
         if named.doc is not None:
             parts.append(f'"doc":{java_string(named.doc)}')
         if isinstance(named, Record):
-            parts.append(
-                '"fields":[' + ",".join(self.field(f, namespace) for f in named.fields) + "]"
-            )
+            out("{" + ",".join(parts) + ',"fields":[')
+            for index, field in enumerate(named.fields):
+                if index:
+                    out(",")
+                self.field(field, namespace)
+                if len(self.pieces) > self.batch:
+                    self.flush()
+            parts = ["]"]
         elif isinstance(named, Enum):
             parts.append('"symbols":[' + ",".join(java_string(s) for s in named.symbols) + "]")
             if named.default is not None:
@@ -174,20 +223,28 @@ class _JavaWriter:
         parts += self.props(named.props)
         parts += self.aliases(named.aliases, namespace, qualify=True)
         self.complete.add(named.fullname)
-        return "{" + ",".join(parts) + "}"
+        if isinstance(named, Record):
+            out("".join(parts[:1] + ["," + part for part in parts[1:]]) + "}")
+        else:
+            out("{" + ",".join(parts) + "}")
 
-    def field(self, field: Field, space: str | None) -> str:
+    def field(self, field: Field, space: str | None) -> None:
+        out = self.pieces.append
         self.where = field.location
-        parts = [f'"name":{java_string(field.name)}', f'"type":{self.write(field.type, space)}']
-        if field.doc is not None:
-            parts.append(f'"doc":{java_string(field.doc)}')
+        if self.dry:
+            self.write(field.type, space)
+            return
+        out('{"name":' + java_string(field.name) + ',"type":')
+        self.write(field.type, space)
+        parts = [f',"doc":{java_string(field.doc)}'] if field.doc is not None else []
         if field.has_default:
-            parts.append(f'"default":{java_json(field.default)}')
+            parts.append(f',"default":{java_json(field.default)}')
         if field.order != "ascending":
-            parts.append(f'"order":"{field.order}"')
-        parts += self.aliases(field.aliases, space, qualify=False)
-        parts += self.props(field.props)
-        return "{" + ",".join(parts) + "}"
+            parts.append(f',"order":"{field.order}"')
+        for part in [*self.aliases(field.aliases, space, qualify=False), *self.props(field.props)]:
+            parts.append("," + part)
+        parts.append("}")
+        out("".join(parts))
 
 
 def canonical_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:
@@ -196,7 +253,7 @@ def canonical_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:
     `known`: types that come from schema references; like Avro's `toString(referencedSchemas)`,
     they are written by name, as a registry stores a schema that has references.
     """
-    return _JavaWriter(schema, normalized=False, known=known).write(schema.root, None)
+    return _JavaWriter(schema, normalized=False, known=known).text(schema.root)
 
 
 def reparsable_string(schema: AvroSchema) -> tuple[str, list[Rebinding]]:
@@ -207,12 +264,12 @@ def reparsable_string(schema: AvroSchema) -> tuple[str, list[Rebinding]]:
     nested type on its own. Empty list: the text parses back to `schema`, in Java and fastavro.
     """
     writer = _JavaWriter(schema, normalized=False, known=(), reparsable=True)
-    return writer.write(schema.root, None), writer.rebindings
+    return writer.text(schema.root), writer.rebindings
 
 
 def normalized_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:
     """The `normalize=true` form: properties and aliases sorted, references by full name."""
-    return _JavaWriter(schema, normalized=True, known=known).write(schema.root, None)
+    return _JavaWriter(schema, normalized=True, known=known).text(schema.root)
 
 
 def parsing_canonical_form(schema: AvroSchema) -> str:
@@ -251,9 +308,14 @@ def parsing_canonical_form(schema: AvroSchema) -> str:
 def checked_identity(schema: AvroSchema) -> tuple[Identity, list[Rebinding]]:
     """The identities, and the references of the canonical string that Avro Java would read
     back as another type (or as an undefined name) when it parses the text again."""
-    writer = _JavaWriter(schema, normalized=False, known=())
-    text = writer.write(schema.root, None)
-    return Identity(text, parsing_canonical_form(schema)), writer.rebindings
+    # The strings are made when first read (and kept then): `validate` reads neither, `check`
+    # reads the canonical string once its baseline is loaded. Each is as long as the schema's
+    # text; only the references are followed now.
+    writer = _JavaWriter(schema, normalized=False, known=(), dry=True)
+    writer.write(schema.root, None)
+    text = functools.cache(functools.partial(canonical_string, schema))
+    form = functools.cache(functools.partial(parsing_canonical_form, schema))
+    return Identity(text, form), writer.rebindings
 
 
 def identity(schema: AvroSchema) -> Identity:

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from contractgen.avro.positions import TextLocation
-from contractgen.ir.model import JsonValue, Props
+from contractgen.ir.model import PRIMITIVE_NAMES, JsonValue, Props
 
 
 class _Placed:
@@ -29,10 +29,17 @@ class _Placed:
 
 
 @dataclass(eq=False, slots=True)
-class JPrimitive(_Placed):
+class JPrimitive:
+    """A primitive type. A plain one (no properties) where a type is used is one shared node per
+    name, with no location (`where` None): it is where its parent says (`<field>/type`,
+    `<union>/<index>`, `<array>/items`), and a big schema has one per field."""
+
     type: str
     props: Props
-    where: TextLocation
+    where: TextLocation | None
+
+
+PLAIN: dict[str, JPrimitive] = {name: JPrimitive(name, (), None) for name in PRIMITIVE_NAMES}
 
 
 @dataclass(eq=False, slots=True)
@@ -50,9 +57,12 @@ class JMap(_Placed):
 
 
 @dataclass(eq=False, slots=True)
-class JUnion(_Placed):
+class JUnion:
+    """A union. One of plain primitives only, each once (`["null", "long"]`), is one shared node
+    per branch list in a document, with no location (`where` None), as a plain primitive is."""
+
     branches: list[JType]
-    where: TextLocation
+    where: TextLocation | None
 
 
 @dataclass(eq=False, slots=True)

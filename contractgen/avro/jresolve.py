@@ -32,6 +32,7 @@ from contractgen.avro.jnodes import (
 from contractgen.avro.positions import SourceText
 from contractgen.diagnostics import Diagnostic
 from contractgen.ir.model import (
+    PRIMITIVE_NAMES,
     Array,
     AvroType,
     Enum,
@@ -52,6 +53,10 @@ INVALID_SCHEMA = "AVRO006"
 Order: TypeAlias = Literal["ascending", "descending", "ignore"]
 ExternalCheck = Callable[[str, JsonValue], bool]
 _Registered = Mapping[str, JRecord | JEnum | JFixed]
+_PLAIN: dict[str, Primitive] = {name: Primitive(name) for name in PRIMITIVE_NAMES}  # type: ignore[arg-type]
+"""A plain primitive where a type is used: one object per name, located by its parent (a big
+schema has one per field; `contractgen.compat.locate` derives where it is written). So is a
+union of them (`["null", "long"]`), one per branch list in a document."""
 
 
 class _FieldsNotSetError(Exception):
@@ -125,6 +130,7 @@ class _Resolver:
         self.defaults: list[PendingDefault] = []
         self.state: dict[int, bool] = {}
         """id(record) → its clone has fields (True) or is being built (False)."""
+        self.plain_unions: dict[tuple[AvroType, ...], Union] = {}
 
     def problem(self, code: str, message: str, pointer: str) -> None:
         self.problems.append(Diagnostic(code, message, self.source.location(pointer)))
@@ -197,13 +203,18 @@ class _Resolver:
         if isinstance(t, JExternal):
             return NamedRef(t.fullname, loc)
         if isinstance(t, JPrimitive):
+            if loc is None:
+                return _PLAIN[t.type]
             return Primitive(t.type, t.props, loc)  # type: ignore[arg-type]
         if isinstance(t, JArray):
             return Array(self.convert(t.items), t.props, loc)
         if isinstance(t, JMap):
             return Map(self.convert(t.values), t.props, loc)
         if isinstance(t, JUnion):
-            return Union(tuple(self.convert(b) for b in t.branches), loc)
+            branches = tuple(self.convert(b) for b in t.branches)
+            if loc is None:  # `["null", "long"]`: one object for all its uses, as in the parse
+                return self.plain_unions.setdefault(branches, Union(branches))
+            return Union(branches, loc)
         if t.fullname in self.defined:
             return NamedRef(t.fullname, loc)
         where = t.where
@@ -288,13 +299,15 @@ def resolve_parse(
                 "write its full name (namespace.Name) if it is defined in another namespace",
                 ref.pointer,
             )
-    for union in unions:
+    for union in unions:  # located ones only: a shared union has nothing to report
         seen: set[str] = set()
         for index, branch in enumerate(union.branches):
             key = _union_key(branch, registered)
             if key is not None and key in seen:
                 resolver.problem(
-                    INVALID_SCHEMA, f"duplicate type {key!r} in union", f"{union.pointer}/{index}"
+                    INVALID_SCHEMA,
+                    f"duplicate type {key!r} in union",
+                    f"{union.where.pointer}/{index}",  # type: ignore[union-attr]
                 )
             if key is not None:
                 seen.add(key)

@@ -14,10 +14,14 @@ from contractgen.avro import names
 from contractgen.avro.canonical import canonical_string
 from contractgen.avro.defaults import PendingDefault, default_problems
 from contractgen.avro.parse import DUPLICATE_DEFINITION, ParsedFile, parse_document
-from contractgen.avro.positions import SourceText
+from contractgen.avro.positions import SourceText, text_digest
 from contractgen.avro.resolve import self_contained
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import AvroSchema, JsonValue, NamedType
+
+FileKey = tuple[str, bytes]
+"""A file as a memo knows it: its path and the SHA-256 of its text (not the text itself: a big
+schema's is megabytes, and its parse keeps it compressed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,38 +119,41 @@ class ParseMemo:
     after their parse, so sharing them is safe.
     """
 
-    sources: dict[tuple[str, str], SourceText] = field(default_factory=dict)
-    declared: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
-    questions: dict[tuple[str, str, bool], list[tuple[str, ...]]] = field(default_factory=dict)
+    sources: dict[FileKey, SourceText] = field(default_factory=dict)
+    declared: dict[FileKey, tuple[str, ...]] = field(default_factory=dict)
+    questions: dict[tuple[str, bytes, bool], list[tuple[str, ...]]] = field(default_factory=dict)
     """The questions each earlier parse of a file asked, by path, text and mode."""
-    parsed: dict[tuple[str, str, bool, tuple[str, ...], tuple[bool, ...]], ParsedFile] = field(
+    parsed: dict[tuple[str, bytes, bool, tuple[str, ...], tuple[bool, ...]], ParsedFile] = field(
         default_factory=dict
     )
     """Parses by path, text, mode, questions asked and their answers."""
     parses: int = 0
     """How many parses of a file were run (not reused) with this memo: what a test can count."""
 
-    def source(self, file: SchemaFile) -> SourceText:
-        source = self.sources.get((file.path, file.text))
+    def source(self, file: SchemaFile) -> tuple[FileKey, SourceText]:
+        key = (file.path, text_digest(file.text))
+        source = self.sources.get(key)
         if source is None:
             source = SourceText.parse(file.path, file.text)
-            self.sources[file.path, file.text] = source
-            self.declared[file.path, file.text] = tuple(_declared(source.value, None))
-        return source
+            self.sources[key] = source
+            self.declared[key] = tuple(_declared(source.value, None))
+        return key, source
 
-    def parse(self, source: SourceText, strict: bool, everything: frozenset[str]) -> ParsedFile:
+    def parse(
+        self, key: FileKey, source: SourceText, strict: bool, everything: frozenset[str]
+    ) -> ParsedFile:
         """The parse of `source` with `everything` declared, reused when an earlier one holds."""
-        external = _Asked(everything, frozenset(self.declared[source.file, source.text]))
+        external = _Asked(everything, frozenset(self.declared[key]))
         # A strict parse is kept only when it succeeded, and then it is also the lenient parse:
         # strict mode only adds checks (names, defaults), it builds the same result. So a lenient
         # load (a baseline) reuses the strict parse of the same file (the work tree).
         for mode in (True,) if strict else (False, True):
-            for asked in self.questions.get((source.file, source.text, mode), ()):
+            for asked in self.questions.get((*key, mode), ()):
                 answers = tuple(external.answer(name) for name in asked)
-                found = self.parsed.get((source.file, source.text, mode, asked, answers))
+                found = self.parsed.get((*key, mode, asked, answers))
                 if found is not None:
                     return found
-        file = (source.file, source.text, strict)
+        file = (*key, strict)
         asked_before = self.questions.setdefault(file, [])
         self.parses += 1
         document = parse_document(source, strict=strict, external=external)
@@ -166,20 +173,18 @@ def load_schema_files(
     """
     memo = memo if memo is not None else ParseMemo()
     problems: list[Diagnostic] = []
-    sources: list[SourceText] = []
+    sources: list[tuple[FileKey, SourceText]] = []
     for file in sorted(files, key=lambda f: f.path):
         try:
             sources.append(memo.source(file))
         except ContractError as error:
             problems.extend(error.diagnostics)
-    everything = frozenset(
-        name for source in sources for name in memo.declared[source.file, source.text]
-    )
+    everything = frozenset(name for key, _ in sources for name in memo.declared[key])
 
     parsed: list[ParsedFile] = []
-    for source in sources:
+    for key, source in sources:
         try:
-            parsed.append(memo.parse(source, strict, everything))
+            parsed.append(memo.parse(key, source, strict, everything))
         except ContractError as error:
             problems.extend(error.diagnostics)
     if problems:

@@ -23,6 +23,7 @@ from contractgen.avro.defaults import (
 from contractgen.avro.gcpause import collector_paused
 from contractgen.avro.jattrs import INVALID_NAME, AttributeReader, Object
 from contractgen.avro.jnodes import (
+    PLAIN,
     JArray,
     JEnum,
     JExternal,
@@ -47,7 +48,6 @@ from contractgen.avro.positions import SourceText, TextLocation
 from contractgen.avro.resolve import self_contained
 from contractgen.diagnostics import ContractError
 from contractgen.ir.model import (
-    PRIMITIVE_NAMES,
     AvroSchema,
     AvroType,
     JsonValue,
@@ -70,8 +70,6 @@ _MAX_FIXED_SIZE = 2**31 - 1 - 8  # SystemLimitException's default maximum bytes 
 _INT32 = range(-(2**31), 2**31)
 _BIG_TEXT = 1 << 20
 """A document this big lets its JSON go once parsed, as memory counts more than reading it again."""
-_PRIMITIVE = {name: name for name in PRIMITIVE_NAMES}
-"""One string per primitive name: the JSON's are a new string per use, kept by every node."""
 
 
 @dataclass(slots=True)
@@ -102,6 +100,10 @@ class _Parser(AttributeReader):
         self.registered: dict[str, JRecord | JEnum | JFixed] = {}
         self.refs: list[JRef] = []
         self.unions: list[JUnion] = []
+        self.plain_unions: dict[tuple[str, ...], JUnion] = {}
+        self.indexes: list[int] = []
+        """0, 1, 2...: one int object per position, shared by the fields of every record (an
+        int past 256 is an object of its own, kept by each field's location)."""
 
     def parse(self, node: JsonValue, where: TextLocation, space: str | None) -> JType:
         if isinstance(node, str):
@@ -124,7 +126,8 @@ class _Parser(AttributeReader):
             )
         if names.is_primitive(kind):
             props = self.props(node, _SCHEMA_RESERVED, where, copied=False)
-            return JPrimitive(_PRIMITIVE[kind], props, where)
+            # the shared name: the JSON's is a new string per use, kept by the node
+            return JPrimitive(PLAIN[kind].type, props, where) if props else PLAIN[kind]
         if kind in ("record", "error"):
             return self.record(node, where, space, is_error=kind == "error")
         if kind == "enum":
@@ -143,7 +146,7 @@ class _Parser(AttributeReader):
     def find(self, name: str, where: TextLocation, space: str | None) -> JType:
         """Java's `ParseContext.find`: the enclosing namespace first, then the name as written."""
         if names.is_primitive(name):
-            return JPrimitive(_PRIMITIVE[name], (), where)
+            return PLAIN[name]
         full = f"{space}.{name}" if space and "." not in name else name
         for candidate in (full, name):
             if candidate in self.registered:
@@ -155,9 +158,12 @@ class _Parser(AttributeReader):
         return ref
 
     def union(self, branches: list[JsonValue], where: TextLocation, space: str | None) -> JType:
-        union = JUnion(
-            [self.parse(b, where.child(i), space) for i, b in enumerate(branches)], where
-        )
+        parsed = [self.parse(b, where.child(i), space) for i, b in enumerate(branches)]
+        if all(isinstance(b, JPrimitive) and b.where is None for b in parsed):
+            names = tuple(b.type for b in parsed)  # type: ignore[union-attr]
+            if len(set(names)) == len(names):  # nothing to report about it, now or later
+                return self.plain_unions.setdefault(names, JUnion(parsed, None))
+        union = JUnion(parsed, where)
         for index, branch in enumerate(union.branches):
             if isinstance(branch, JUnion):
                 self.problem(
@@ -190,7 +196,9 @@ class _Parser(AttributeReader):
         fields: list[JField] = []
         seen: set[str] = set()
         fields_at = where.child("fields")
-        for index, raw in enumerate(raw_fields):
+        if len(self.indexes) < len(raw_fields):
+            self.indexes += range(len(self.indexes), len(raw_fields))
+        for index, raw in zip(self.indexes, raw_fields, strict=False):
             parsed = self.field(raw, fields_at.child(index), inner)
             if self.consume:
                 raw_fields[index] = None
@@ -321,8 +329,14 @@ def _run(
 ) -> JavaResolution:
     parser = _Parser(source, strict=strict, external=external, check_external=check_external)
     parser.consume = not keep_value
+    where = source.location("")
     try:
-        root = parser.parse(source.value, source.location(""), None)
+        root = parser.parse(source.value, where, None)
+        # the root has no parent to be located by
+        if isinstance(root, JPrimitive) and root.where is None:
+            root = JPrimitive(root.type, (), where)
+        elif isinstance(root, JUnion) and root.where is None:
+            root = JUnion(root.branches, where)
     finally:
         if not keep_value:  # the IR is built from the parse nodes (and `consume` changed it)
             source.drop_value()
@@ -352,7 +366,7 @@ def parse_document(
     """
     later = _accept_for_now if strict else None
     with collector_paused():
-        resolution = _run(source, strict, external, later, len(source.text) < _BIG_TEXT)
+        resolution = _run(source, strict, external, later, source.positions.length < _BIG_TEXT)
     return ParsedFile(source, resolution.root, resolution.defined, resolution.defaults)
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import zlib
 from bisect import bisect_right
 
 from contractgen.avro.depth import JSON_STRING, allow_deep_schemas, check_nesting
 from contractgen.avro.gcpause import collector_paused
 from contractgen.diagnostics import ContractError, Diagnostic
-from contractgen.ir.model import JsonValue, Location
+from contractgen.ir.model import PRIMITIVE_NAMES, JsonValue, Location
 
 MALFORMED_JSON = "AVRO001"
 
@@ -21,24 +23,61 @@ class TextPositions:
     memory: a command that reports nothing (the usual case) never builds it.
     """
 
-    __slots__ = ("_line_starts", "_offsets", "file", "text")
+    __slots__ = ("_line_starts", "_offsets", "_packed", "_text", "file", "length")
 
     def __init__(self, file: str, text: str) -> None:
         self.file = file
-        self.text = text
+        self.length = len(text)
+        big = self.length >= _PACKED_TEXT
+        self._text = None if big else text
+        self._packed = _pack(text) if big else b""
         self._offsets: dict[str, int] | None = None
         self._line_starts: list[int] = []
+
+    @property
+    def text(self) -> str:
+        """The text (unpacked again each time it is read, if it is big: rarely, see below)."""
+        if self._text is not None:
+            return self._text
+        return zlib.decompress(self._packed).decode("utf-8", "surrogatepass")
 
     def line_column(self, pointer: str) -> tuple[int, int]:
         """1-based line and column of `pointer`'s key (else its value); (0, 0) if absent."""
         if self._offsets is None:
-            self._offsets = pointer_offsets(self.text)
-            self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+            text = self.text
+            self._offsets = pointer_offsets(text)
+            self._line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
         offset = self._offsets.get(pointer)
         if offset is None:
             return 0, 0
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
+
+
+_PACKED_TEXT = 1 << 20
+"""A text this long is kept compressed. It is read again only for a line and column (a command
+that reports nothing never asks) or to parse it again, and a big schema's text was as large as
+any other part of the memory kept for it but its model."""
+_CHUNK = 1 << 20
+
+
+def _pack(text: str) -> bytes:
+    """The text compressed (fast: level 1), a chunk at a time (no encoded copy of it whole)."""
+    packer = zlib.compressobj(1)
+    packed = [
+        packer.compress(text[start : start + _CHUNK].encode("utf-8", "surrogatepass"))
+        for start in range(0, len(text), _CHUNK)
+    ]
+    packed.append(packer.flush())
+    return b"".join(packed)
+
+
+def text_digest(text: str) -> bytes:
+    """SHA-256 of the text, a chunk at a time: what a cache of parses keys a text by."""
+    digest = hashlib.sha256()
+    for start in range(0, len(text), _CHUNK):
+        digest.update(text[start : start + _CHUNK].encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
 _FILE, _POINTER, _LINE, _COLUMN = (
@@ -150,13 +189,16 @@ _new = object.__new__
 class SourceText:
     """A JSON document, its parsed value and where each of its JSON pointers is written."""
 
-    __slots__ = ("_value", "file", "positions", "text")
+    __slots__ = ("_value", "file", "positions")
 
     def __init__(self, file: str, text: str, value: JsonValue) -> None:
         self.file = file
-        self.text = text
         self._value: JsonValue | _Dropped = value
         self.positions = TextPositions(file, text)
+
+    @property
+    def text(self) -> str:
+        return self.positions.text
 
     @property
     def value(self) -> JsonValue:
@@ -219,9 +261,32 @@ class _Dropped:
 def _loads(text: str) -> JsonValue:
     with collector_paused():
         value: JsonValue = json.loads(
-            text, parse_constant=_no_constant, parse_int=_int, parse_float=_float
+            text,
+            object_hook=_shared_type_names,
+            parse_constant=_no_constant,
+            parse_int=_int,
+            parse_float=_float,
         )
     return value
+
+
+_TYPE_NAMES = {
+    name: name for name in (*PRIMITIVE_NAMES, "record", "error", "enum", "fixed", "array", "map")
+}
+
+
+def _shared_type_names(node: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    """The object with its type names (`"type": "long"`, `"type": ["null", "long"]`) one shared
+    string each: the JSON has a new string per use, and a big schema uses one per field, the
+    largest part of its JSON after the objects themselves (the parse reads it whole first)."""
+    kind = node.get("type")
+    if type(kind) is str:
+        node["type"] = _TYPE_NAMES.get(kind, kind)
+    elif type(kind) is list:
+        for index, branch in enumerate(kind):
+            if type(branch) is str:
+                kind[index] = _TYPE_NAMES.get(branch, branch)
+    return node
 
 
 MAX_NUMBER_LENGTH = 1000

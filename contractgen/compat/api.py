@@ -16,7 +16,8 @@ level check (`compat.levels`), adding lint, hints and report formats on top.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from contractgen.avro.canonical import canonical_string
@@ -32,13 +33,27 @@ SchemaError = ContractError
 """Raised for a schema that does not parse; `.diagnostics` holds every located problem."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ParsedSchema:
     """A parsed schema: the model the engine works on and its canonical string."""
 
     schema: AvroSchema
-    canonical: str
-    """Avro Java's `Schema.toString()`: what a registry stores and de-duplicates on."""
+    text: Callable[[], str] = field(repr=False)
+    """Makes the canonical string (once: it keeps it); read `canonical`. A check reads it only
+    to report a failure, and a big schema's is megabytes."""
+
+    @property
+    def canonical(self) -> str:
+        """Avro Java's `Schema.toString()`: what a registry stores and de-duplicates on."""
+        return self.text()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ParsedSchema):
+            return NotImplemented
+        return (self.schema, self.canonical) == (other.schema, other.canonical)
+
+    def __hash__(self) -> int:
+        return hash((self.schema, self.canonical))
 
 
 def parse(
@@ -55,7 +70,7 @@ def parse(
     types defined elsewhere (schema references) that the text may use by name.
     """
     schema = parse_schema(text, file=file, strict=strict, named=named)
-    return ParsedSchema(schema, canonical_string(schema))
+    return ParsedSchema(schema, functools.cache(functools.partial(canonical_string, schema)))
 
 
 def canonical(text: str) -> str:
@@ -141,7 +156,7 @@ def check(new: str, earlier: Sequence[str], level: str | Level = Level.BACKWARD)
     history = []
     for number, text in enumerate(earlier, start=1):
         old = parse(text, strict=False, file=f"<version {number}>")
-        history.append(HistoryVersion(old.schema, old.canonical, number, f"version {number}"))
+        history.append(HistoryVersion(old.schema, old.text, number, f"version {number}"))
     result = check_level(candidate.schema, history, Level(str(level).upper()))
     findings: list[Finding] = []
     failing = result.failing

@@ -70,7 +70,9 @@ def _broken(label: str, error: ContractError) -> ContractError:
 
 
 def _version(contract: Contract, label: str, number: int | None = None) -> HistoryVersion:
-    return HistoryVersion(contract.schema, contract.identity.canonical, number, label)
+    # its canonical string when first read (a failed check's message): the same schema as the
+    # work tree's, or a compatible one, never needs it
+    return HistoryVersion(contract.schema, contract.identity.text, number, label)
 
 
 @dataclass(frozen=True, slots=True)

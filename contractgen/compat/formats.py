@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
-from xml.etree import ElementTree
 
-from contractgen import __version__
+import contractgen
 from contractgen.compat.findings import Finding, Report, SubjectReport, count
 from contractgen.compat.rules import RULES, Category
 
@@ -157,6 +156,8 @@ def render_github(report: Report) -> str:
 
 def render_junit(report: Report) -> str:
     """One test case per subject; each failing finding is a failure of it."""
+    from xml.etree import ElementTree  # only for this format: every command renders a report
+
     suites = ElementTree.Element("testsuites", name="contractgen")
     failures = sum(1 for s in report.subjects if any(f.fails for f in s.findings))
     suite = ElementTree.SubElement(
@@ -219,7 +220,13 @@ def render_sarif(report: Report) -> str:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "contractgen", "version": __version__, "rules": rules}},
+                "tool": {
+                    "driver": {
+                        "name": "contractgen",
+                        "version": contractgen.__version__,
+                        "rules": rules,
+                    }
+                },
                 "results": results,
             }
         ],

@@ -9,7 +9,7 @@ NONE checks nothing. (Confluent's `CompatibilityChecker` and `SchemaValidatorBui
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from contractgen.compat.resolution import Resolution, check_reader_writer
@@ -23,17 +23,34 @@ class Direction(enum.StrEnum):
     """The previous version reads what the candidate writes."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class HistoryVersion:
     """One earlier version of a subject."""
 
     schema: AvroSchema
-    canonical: str
-    """Its canonical string (Java's `Schema.toString()`): what `oldSchema` shows."""
+    text: str | Callable[[], str]
+    """Its canonical string, or what makes it when first read (a message about a failed check
+    reads it; a compatible one never does, and a big schema's is megabytes). Read `canonical`."""
     version: int | None = None
     """The registry's version number, when there is one (`{oldSchemaVersion: n}`)."""
     label: str = ""
     """Where it comes from, for people: `version 3`, `git:main@1a2b3c4`, `dir:../baseline`."""
+
+    @property
+    def canonical(self) -> str:
+        """Its canonical string (Java's `Schema.toString()`): what `oldSchema` shows."""
+        return self.text if isinstance(self.text, str) else self.text()
+
+    def _compared(self) -> tuple[AvroSchema, str, int | None, str]:
+        return self.schema, self.canonical, self.version, self.label
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HistoryVersion):
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
 
     @property
     def name(self) -> str:

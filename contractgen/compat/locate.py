@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contractgen.avro.positions import TextLocation
 from contractgen.ir.model import (
     Array,
     AvroSchema,
@@ -54,10 +55,18 @@ def _better(current: Location | None, candidate: Location | None) -> Location | 
     return candidate if candidate is not None else current
 
 
+def _own(node: AvroType, parent: Location | None, member: str | int) -> Location | None:
+    """Where `node` is written, given its parent's own location: a plain primitive has none of
+    its own (one shared object per name) and is written at its parent's `member`."""
+    if node.location is not None or not isinstance(parent, TextLocation):
+        return node.location
+    return parent.child(member)
+
+
 def locate(schema: AvroSchema, pointer: str) -> Located:
     """Follow a Java location through `schema` (the reader)."""
     node: AvroType = schema.root
-    location = node.location
+    location = own = node.location  # the best location so far; the node's own, if known
     steps: list[Step] = []
     field: Field | None = None
     tokens = _tokens(pointer)
@@ -67,8 +76,8 @@ def locate(schema: AvroSchema, pointer: str) -> Located:
         if field is not None:
             if token != "type":
                 break
-            node, field = field.type, None
-            location = _better(location, node.location)
+            node, own, field = field.type, _own(field.type, field.location, "type"), None
+            location = _better(location, own)
             steps.append(("type", ""))
         elif token == "fields" and isinstance(here, Record) and i + 1 < len(tokens):
             index = tokens[i + 1]
@@ -79,16 +88,16 @@ def locate(schema: AvroSchema, pointer: str) -> Located:
             steps.append(("field", field.name))
             i += 1
         elif token == "items" and isinstance(here, Array):
-            node = here.items
-            location = _better(location, node.location)
+            node, own = here.items, _own(here.items, own, "items")
+            location = _better(location, own)
             steps.append(("items", ""))
         elif token == "values" and isinstance(here, Map):
-            node = here.values
-            location = _better(location, node.location)
+            node, own = here.values, _own(here.values, own, "values")
+            location = _better(location, own)
             steps.append(("values", ""))
         elif token.isdigit() and isinstance(here, Union) and int(token) < len(here.branches):
-            node = here.branches[int(token)]
-            location = _better(location, node.location)
+            node, own = here.branches[int(token)], _own(here.branches[int(token)], own, int(token))
+            location = _better(location, own)
             steps.append(("branch", branch_key(schema, node)))
         elif token.isdigit():
             pass  # a writer union's branch index: the reader node is unchanged
@@ -103,7 +112,7 @@ def locate(schema: AvroSchema, pointer: str) -> Located:
 def follow(schema: AvroSchema, steps: tuple[Step, ...]) -> Location | None:
     """Where the element `steps` reached elsewhere is in `schema` (or its nearest parent)."""
     node: AvroType = schema.root
-    location = node.location
+    location = own = node.location
     field: Field | None = None
     for kind, value in steps:
         here = schema.resolve(node)
@@ -113,17 +122,18 @@ def follow(schema: AvroSchema, steps: tuple[Step, ...]) -> Location | None:
                 return _better(location, here.location)
             location = _better(location, field.location)
         elif kind == "type" and field is not None:
-            node, field = field.type, None
-            location = _better(location, node.location)
+            node, own, field = field.type, _own(field.type, field.location, "type"), None
+            location = _better(location, own)
         elif kind in ("items", "values") and isinstance(here, Array | Map):
             node = here.items if isinstance(here, Array) else here.values
-            location = _better(location, node.location)
+            own = _own(node, own, kind)
+            location = _better(location, own)
         elif kind == "branch" and isinstance(here, Union):
-            match = [b for b in here.branches if branch_key(schema, b) == value]
+            match = [i for i, b in enumerate(here.branches) if branch_key(schema, b) == value]
             if not match:
                 return location
-            node = match[0]
-            location = _better(location, node.location)
+            node, own = here.branches[match[0]], _own(here.branches[match[0]], own, match[0])
+            location = _better(location, own)
         else:
             break
     return location

@@ -54,6 +54,20 @@ def _parse(shown: str, text: str, *, strict: bool, named: Mapping[str, NamedType
     return parse(text, file=shown, strict=strict, named=named)
 
 
+def _previous(
+    path: Path,
+    shown: str,
+    current: tuple[Path, ParsedSchema] | None,
+    named: Mapping[str, NamedType],
+) -> ParsedSchema:
+    """A previous version: the candidate's parse when it is the candidate's file (`current`: its
+    real path and parse; the candidate checked against itself, the usual first run), which is
+    then not read again (a big schema's text, and its bytes, would be held beside its parse)."""
+    if current is not None and path.resolve() == current[0]:
+        return current[1]
+    return _parse(shown, read_text(path, shown), strict=False, named=named)
+
+
 def check_files(
     candidate: Path,
     previous: Sequence[Path],
@@ -67,14 +81,14 @@ def check_files(
     skip = {p.resolve() for p in (candidate, *previous)}
     named = named_types(schema_dirs, skip, cwd)
     shown = display_path(candidate, cwd)
-    # The candidate first: a previous version with its path and text (the candidate checked
-    # against itself, the usual first run) is then its parse. A strict parse that succeeds is the
-    # lenient one, as strict mode only adds checks; a failed one is parsed leniently as before.
+    # The candidate first: a previous version that is the candidate's file is then its parse.
+    # A strict parse that succeeds is the lenient one, as strict mode only adds checks; a failed
+    # one is parsed leniently as before.
     current: ParsedSchema | None = None
     late: tuple[Diagnostic, ...] = ()
     try:
-        text = read_text(candidate, shown)
-        current = _parse(shown, text, strict=True, named=named)
+        # the text is not kept here: its parse keeps it (compressed, if it is big)
+        current = _parse(shown, read_text(candidate, shown), strict=True, named=named)
     except ContractError as error:
         late = error.diagnostics
     problems: list[Diagnostic] = []
@@ -82,15 +96,12 @@ def check_files(
     for number, path in enumerate(previous, start=1):
         old_shown = display_path(path, cwd)
         try:
-            old_text = read_text(path, old_shown)
-            if current is not None and (old_shown, old_text) == (shown, text):
-                old = current
-            else:
-                old = _parse(old_shown, old_text, strict=False, named=named)
+            same = (candidate.resolve(), current) if current is not None else None
+            old = _previous(path, old_shown, same, named)
         except ContractError as error:
             problems += error.diagnostics
             continue
-        history.append(HistoryVersion(old.schema, old.canonical, number, f"version {number}"))
+        history.append(HistoryVersion(old.schema, old.text, number, f"version {number}"))
     problems += late
     if problems:
         raise ContractError(problems)

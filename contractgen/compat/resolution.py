@@ -148,7 +148,6 @@ class _Checker:
         self.w = _Side(writer)
         self.describe = describe
         self.memo: dict[tuple[_Key, _Key], _Result] = {}
-        self.field_index: dict[int, dict[str, tuple[int, Field]]] = {}
 
     def fresh(self, r: _Node, w: _Node) -> _Result:
         """Java's two-argument `getCompatibility`: a new location stack, the same memo."""
@@ -235,10 +234,9 @@ class _Checker:
     def fields(self, rn: _Node, wn: _Node, loc: list[str]) -> _Result:
         r, w = rn[0], wn[0]
         assert isinstance(r, Record) and isinstance(w, Record)
-        by_name = self.field_index.get(id(w))
-        if by_name is None:  # once per writer record: wide records stay linear
-            by_name = {f.name: (i, f) for i, f in enumerate(w.fields)}
-            self.field_index[id(w)] = by_name
+        # Made for this comparison, not kept for the writer record: the comparison is as long
+        # (wide records stay linear), and kept indexes were the check's largest memory.
+        by_name = {f.name: (i, f) for i, f in enumerate(w.fields)}
         result: _Result = ()
         loc.append("fields")
         for pos, rf in enumerate(r.fields):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
@@ -220,14 +220,38 @@ class Level(enum.StrEnum):
     FULL_TRANSITIVE = "FULL_TRANSITIVE"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Identity:
     """The two identities of a schema (DESIGN.md §2): never use one where the other is meant."""
 
-    canonical: str
-    """The registry's canonical string: Avro Java's compact form, docs and defaults kept."""
-    parsing_canonical_form: str
-    """Avro's Parsing Canonical Form: what the wire depends on."""
+    text: Callable[[], str] = field(repr=False)
+    """Makes the canonical string (once: it keeps it). Read `canonical`."""
+    form: Callable[[], str] = field(repr=False)
+    """Makes the Parsing Canonical Form (once: it keeps it). Read `parsing_canonical_form`."""
+
+    # Each string is made when first read (the canonical string by `check`, `register` and
+    # `generate`; the Parsing Canonical Form by `ls`, the IR dump, a comparison of two
+    # identities), not for every schema a command loads: each is as long as the schema's text.
+    @property
+    def canonical(self) -> str:
+        """The registry's canonical string: Avro Java's compact form, docs and defaults kept."""
+        return self.text()
+
+    @property
+    def parsing_canonical_form(self) -> str:
+        """Avro's Parsing Canonical Form: what the wire depends on."""
+        return self.form()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Identity):
+            return NotImplemented
+        return (self.canonical, self.parsing_canonical_form) == (
+            other.canonical,
+            other.parsing_canonical_form,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.canonical)  # equal identities have equal canonical strings
 
     # The fingerprints are computed when asked for (`ls`, the IR dump), not for every schema a
     # command loads: fastavro's CRC-64 is pure Python, a quarter of `validate` when it was eager.
