@@ -18,7 +18,6 @@ from contractgen.config import EMBEDDED_SCHEME, Credentials, RegistryConfig, reg
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.registry.client import RegistryClient
 from contractgen.registry.embedded.client import EmbeddedRegistryClient
-from contractgen.registry.http import HttpRegistryClient
 from contractgen.registry.redact import Redactor, strip_userinfo
 
 COMMAND_TIMEOUT = 120.0
@@ -121,4 +120,8 @@ def open_client(
         retry_wait_ms=retry_wait_ms,
     )
     overall = None if command_timeout is None else time.monotonic() + command_timeout
+    # confluent-kafka's REST client and httpx: ~25 MB of imports, loaded only for a remote
+    # registry (`check --against dir:`, git or embedded never use them).
+    from contractgen.registry.http import HttpRegistryClient
+
     return HttpRegistryClient(conf, redactor, request_timeout=timeout, command_deadline=overall)
