@@ -13,6 +13,7 @@ import json
 import re
 import textwrap
 import tokenize
+from collections.abc import Iterator
 from functools import cache
 from json.encoder import encode_basestring_ascii
 from urllib.parse import quote
@@ -72,9 +73,10 @@ _PLAIN_OR_ONE = re.compile(r"([ -\[\]-~]+)|.", re.DOTALL)
 _PLAIN = re.compile(r"[ -\[\]-~]*")
 
 
-def string_chunks(text: str, width: int) -> list[str]:
+def string_chunks(text: str, width: int) -> Iterator[str]:
     """`text` as adjacent string literals of at most `width` characters each, as `string_literal`
-    writes them; an escape sequence is never split and the cost stays linear in the text.
+    writes them; an escape sequence is never split and the cost stays linear in the text. One at
+    a time: a big schema's are several times its text, held together.
 
     Each literal takes as many characters as fit (at least one). Runs of plain characters, most
     of a schema, are measured with `str.count` a chunk at a time rather than a character at a
@@ -85,16 +87,17 @@ def string_chunks(text: str, width: int) -> list[str]:
         # literal needs an escape (that takes quotes of both kinds): slices of one size, in the
         # quotes `string_literal` picks (single ones around a double quote).
         step = max(1, width - 2)
-        pieces = [text[i : i + step] for i in range(0, len(text) or 1, step)]
-        return [f"'{piece}'" if '"' in piece else f'"{piece}"' for piece in pieces]
-    chunks: list[str] = []
+        for i in range(0, len(text) or 1, step):
+            piece = text[i : i + step]
+            yield f"'{piece}'" if '"' in piece else f'"{piece}"'
+        return
     start = base = double = single = 0
     for match in _PLAIN_OR_ONE.finditer(text):
         index, end = match.span()
         if match.group(1) is None:  # a character with an escape of its own, or a backslash
             size = _escaped_size(text[index])
             if index > start and _literal_size(base + size, double, single) > width:
-                chunks.append(text[start:index])
+                yield string_literal(text[start:index])
                 start, base, double, single = index, 0, 0, 0
             base += size
             continue
@@ -109,10 +112,9 @@ def string_chunks(text: str, width: int) -> list[str]:
             single += apostrophes
             index += taken
             if index < end:  # the next character does not fit
-                chunks.append(text[start:index])
+                yield string_literal(text[start:index])
                 start, base, double, single = index, 0, 0, 0
-    chunks.append(text[start:])
-    return [string_literal(chunk) for chunk in chunks]
+    yield string_literal(text[start:])
 
 
 def _plain_fit(text: str, index: int, end: int, sizes: tuple[int, int, int], width: int) -> int:

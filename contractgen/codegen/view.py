@@ -7,7 +7,7 @@ names, types or imports is decided in a template.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from contractgen.avro.canonical import Rebinding, reparsable_string
@@ -76,8 +76,8 @@ class RecordView:
     name: str
     fullname: str
     doc: list[str]
-    schema: list[str]
-    """The registry canonical string as adjacent string literals."""
+    schema: Iterator[str]
+    """The schema's text as adjacent string literals, made as the template writes them."""
     aliases: list[str]
     fields: list[FieldView]
     arbitrary_types: bool
@@ -444,5 +444,8 @@ class ModelsView:
 
     fixed: list[FixedView]
     enums: list[EnumView]
-    records: list[RecordView]
+    records: Iterable[RecordView]
+    """Made one at a time as the template reaches them (so are their imports and union helpers):
+    a record's field views are dropped once its class is written."""
     helpers: list[str]
+    """Complete once every record is made (the template writes them last)."""
