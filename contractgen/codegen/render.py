@@ -111,8 +111,7 @@ def module_file(
     helpers: Mapping[str, Callable[..., str]] = {"need": imports.std, "need_rt": imports.rt}
     body = Spool()
     try:
-        for piece in environment().get_template(template).generate(**helpers, **context):
-            body.write(piece)
+        body.write(environment().get_template(template).generate(**helpers, **context))
         header = (
             environment()
             .get_template("header.py.jinja")

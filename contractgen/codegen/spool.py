@@ -10,7 +10,7 @@ compared with disk.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO
 
 _BLOCK = 1 << 16
@@ -40,11 +40,16 @@ class Spool:
         self.start = ""
         """The text's first characters (up to six)."""
 
-    def write(self, text: str) -> None:
-        self._pieces.append(text)
-        self._pending += len(text)
-        if self._pending > _BLOCK:
-            self._flush()
+    def write(self, pieces: Iterable[str]) -> None:
+        """Append the pieces (a template's output as it yields it)."""
+        append, size = self._pieces.append, self._pending  # `_flush` empties, keeps the list
+        for piece in pieces:  # a loop here, not a call per piece: a module yields thousands
+            append(piece)
+            size += len(piece)
+            if size > _BLOCK:
+                self._flush()
+                size = 0
+        self._pending = size
 
     @property
     def empty(self) -> bool:

@@ -21,7 +21,7 @@ def test_the_text_is_the_pieces_stripped_of_line_breaks(
         patch.setattr(spool, "_IN_MEMORY", in_memory)
         body = Spool()
         for piece in pieces:
-            body.write(piece)
+            body.write([piece])
         expected = "".join(pieces).strip("\n")
         try:
             assert "".join(body.chunks()) == expected
@@ -34,8 +34,7 @@ def test_the_text_is_the_pieces_stripped_of_line_breaks(
 def test_a_big_body_goes_to_a_file_and_reads_back_in_blocks() -> None:
     body = Spool()
     line = "x = 1  # é\n"
-    for _ in range(300_000):
-        body.write(line)
+    body.write(line for _ in range(300_000))
     try:
         chunks = list(body.chunks())
         assert len(chunks) > 1 and body._file is not None
