@@ -4,7 +4,8 @@ The header of a module comes first but is rendered last (rendering the body reco
 it needs). A schema of a million fields makes a body of hundreds of megabytes: held as one string,
 or as the list of template pieces joined into it, that alone is several times the schema's text.
 So the body goes here piece by piece, and is read back in blocks when the file is written or
-compared with disk.
+compared with disk. The temporary file is made where `tempfile` makes them (`TMPDIR`): on a
+memory file system it takes memory, though not the process's.
 """
 
 from __future__ import annotations
