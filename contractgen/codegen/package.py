@@ -33,6 +33,7 @@ from contractgen.codegen.view import (
     DURATION_MODULE,
     ModelsView,
     ModuleScope,
+    RecordView,
     enum_view,
     fixed_view,
     record_view,
@@ -98,7 +99,7 @@ def _models_module(
     view = ModelsView(
         fixed=[fixed_view(d, scope) for d in definitions if isinstance(d, Fixed)],
         enums=[enum_view(d, scope) for d in definitions if isinstance(d, Enum)],
-        records=(record_view(d, scope) for d in definitions if isinstance(d, Record)),
+        records=_records([d for d in definitions if isinstance(d, Record)], scope, options),
         helpers=scope.helpers,
     )
     namespace = definitions[0].namespace
@@ -121,6 +122,20 @@ def _models_module(
         ) as file,
     ):
         yield file
+
+
+_FACTORY = {Flavour.DATACLASSES: ("dataclasses", "field"), Flavour.PYDANTIC: ("pydantic", "Field")}
+"""The callable behind `default_factory=`, by flavour."""
+
+
+def _records(records: list[Record], scope: ModuleScope, options: Options) -> Iterator[RecordView]:
+    """Each record's view as the template reaches it, its class body freed once written."""
+    for record in records:
+        view = record_view(record, scope, _FACTORY[options.flavour])
+        try:
+            yield view
+        finally:
+            view.body.close()
 
 
 def _intermediate_packages(layout: Layout, source: str) -> list[GeneratedFile]:

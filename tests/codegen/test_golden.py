@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from golden.regen import CASES, GOLDEN, render_case
 
-from contractgen.codegen import spool
+from contractgen.codegen import classbody, spool
 from contractgen.codegen.output import compare
 from contractgen.codegen.package import stream
 from contractgen.codegen.render import Options
@@ -105,9 +105,11 @@ def test_generation_is_deterministic() -> None:
 def test_a_body_spooled_to_disk_in_tiny_blocks_checks_up_to_date(
     case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the path of a big schema's modules (see codegen/spool.py), compared as `--check` does
+    # the path of a big schema's modules and wide records (see codegen/spool.py and
+    # codegen/classbody.py), compared as `--check` does
     monkeypatch.setattr(spool, "_BLOCK", 7)
     monkeypatch.setattr(spool, "_IN_MEMORY", 0)
+    monkeypatch.setattr(classbody, "_GATHER", 2)
     config = load_config(GOLDEN / case / "contractgen.toml", cwd=GOLDEN / case)
     contracts = load_project(config.source.path, cwd=GOLDEN / case).contracts
     options = Options(config.package, config.flavour, config.frozen, config.distribution)
