@@ -110,7 +110,7 @@ def _models_module(
         collector_paused(),
         module_file(
             "/".join(scope.path) + "/__init__.py",
-            f"{options.flavour.value}.py.jinja",
+            "models.py.jinja",
             source=describe_sources([contracts.type_files[n] for n in fullnames]),
             doc=docstring(
                 f"Avro namespace `{namespace}`." if namespace else "The null namespace.", ""
@@ -119,6 +119,7 @@ def _models_module(
             exports=[scope.layout.classes[d.fullname].name for d in definitions],
             module=view,
             options=options,
+            pydantic=options.flavour is Flavour.PYDANTIC,
         ) as file,
     ):
         yield file
