@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import IO
 
 _BLOCK = 1 << 16
@@ -19,7 +20,10 @@ _BLOCK = 1 << 16
 pieces: one write per piece would cost more than rendering them)."""
 _IN_MEMORY = 1 << 20
 """Characters kept in memory before the text moves to a temporary file."""
-_READ = 1 << 20
+_BATCH = 32
+"""Pieces joined at a time. A piece may be a block read back from a record's parts (see
+`classbody.py`), of `_READ` characters: a batch stays a couple of megabytes at most."""
+_READ = 1 << 16
 """Characters read back from the file at a time."""
 _START = 6
 """How many of the first characters `start` keeps: enough to tell `class ` from a statement."""
@@ -43,14 +47,14 @@ class Spool:
 
     def write(self, pieces: Iterable[str]) -> None:
         """Append the pieces (a template's output as it yields it)."""
-        append, size = self._pieces.append, self._pending  # `_flush` empties, keeps the list
-        for piece in pieces:  # a loop here, not a call per piece: a module yields thousands
-            append(piece)
-            size += len(piece)
-            if size > _BLOCK:
+        pieces = iter(pieces)
+        # joined a few at a time in C: a module yields tens of thousands of tiny pieces
+        while batch := list(islice(pieces, _BATCH)):
+            text = "".join(batch)
+            self._pieces.append(text)
+            self._pending += len(text)
+            if self._pending > _BLOCK:
                 self._flush()
-                size = 0
-        self._pending = size
 
     @property
     def empty(self) -> bool:
