@@ -162,15 +162,42 @@ def docstring(text: str | None, indent: str) -> list[str]:
     width = LINE_LENGTH - len(indent)
     lines: list[str] = []
     for paragraph in escaped.splitlines():
-        # long words stay whole: splitting one could split an escape sequence
-        wrapped = textwrap.wrap(
-            paragraph, width=width - 6, break_long_words=False, break_on_hyphens=False
-        )
+        wrapped = _wrap_paragraph(paragraph, width - 6)
         lines.extend(piece for line in wrapped or [""] for piece in _split_long(line, width - 6))
     if len(lines) == 1 and len(lines[0]) + 6 <= width:
         return [f'{indent}"""{lines[0]}"""']
     body = [f"{indent}{line}" if line else "" for line in lines]
     return [f'{indent}"""', *body, f'{indent}"""']
+
+
+_WINDOW = 1 << 16
+"""Characters of a paragraph wrapped at a time: textwrap makes an object per word and per
+space, several times the text of a paragraph of megabytes (a schema's doc may be one)."""
+
+
+def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
+    """`textwrap.wrap` (long words stay whole: splitting one could split an escape sequence),
+    a window at a time. Wrapping is greedy, so every line of a window but its last is final; the
+    last one is wrapped again with the next window. The only white space left in an escaped
+    paragraph is the space (see `_escape`), so a window ends after a word before a space."""
+    lines: list[str] = []
+    start, carried = 0, ""
+    while True:
+        end = len(paragraph)
+        if end - start > _WINDOW:
+            space = paragraph.rfind(" ", start, start + _WINDOW)
+            word_end = len(paragraph[start:space].rstrip(" ")) + start if space > start else start
+            end = word_end if word_end > start else end  # one word filling the window: all
+        wrapped = textwrap.wrap(
+            carried + paragraph[start:end],
+            width=width,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        if end == len(paragraph):
+            return lines + wrapped
+        lines += wrapped[:-1]
+        carried, start = wrapped[-1], end
 
 
 _ATOM = re.compile(r"\\(?:U[0-9a-f]{8}|u[0-9a-f]{4}|.)|.", re.DOTALL)
@@ -188,23 +215,30 @@ def _split_long(line: str, width: int) -> list[str]:
     return [piece.strip() for piece in pieces if piece.strip()]
 
 
+_PRINTABLE = re.compile(r"[ -~\n\t]*")
+"""Text whose every character stays as it is in a docstring (most docs: no loop over them)."""
+
+
 def _escape(text: str) -> str:
-    out = []
-    for char in text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"'):
-        # non-ASCII is escaped too: ruff flags look-alike characters (RUF002)
-        if char in "\n\t" or (char.isascii() and char.isprintable()):
-            out.append(char)
-        elif 0xD800 <= ord(char) <= 0xDFFF:
-            # a lone surrogate is shown, not kept: CPython refuses one in a class's __doc__
-            out.append(f"\\\\u{ord(char):04x}")
-        else:
-            out.append(json.dumps(char)[1:-1] if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
-    escaped = "".join(out).replace("\t", "    ")
+    quoted = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if not _PRINTABLE.fullmatch(quoted):
+        quoted = "".join(_escape_char(char) for char in quoted)
+    escaped = quoted.replace("\t", "    ")
     # a docstring may not end in an unescaped quote: it would merge with the closing quotes
     backslashes = len(escaped[:-1]) - len(escaped[:-1].rstrip("\\"))
     if escaped.endswith('"') and backslashes % 2 == 0:
         return escaped[:-1] + '\\"'
     return escaped
+
+
+def _escape_char(char: str) -> str:
+    # non-ASCII is escaped too: ruff flags look-alike characters (RUF002)
+    if char in "\n\t" or (char.isascii() and char.isprintable()):
+        return char
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        # a lone surrogate is shown, not kept: CPython refuses one in a class's __doc__
+        return f"\\\\u{ord(char):04x}"
+    return json.dumps(char)[1:-1] if ord(char) < 0x10000 else f"\\U{ord(char):08x}"
 
 
 def fit(indent: str, prefix: str, expression: str, suffix: str) -> list[str]:
