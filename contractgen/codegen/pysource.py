@@ -161,13 +161,27 @@ def docstring(text: str | None, indent: str) -> list[str]:
     escaped = _escape(text.strip())
     width = LINE_LENGTH - len(indent)
     lines: list[str] = []
-    for paragraph in escaped.splitlines():
-        wrapped = _wrap_paragraph(paragraph, width - 6)
-        lines.extend(piece for line in wrapped or [""] for piece in _split_long(line, width - 6))
+    for paragraph in _paragraphs(escaped):
+        wrapped = _wrap_paragraph(paragraph, width - 6) or [""]
+        lines.extend(piece for line in wrapped for piece in _split_long(line, width - 6))
+    # a doc may be megabytes: its lines are enough from here, and nothing else may hold them
+    del escaped, wrapped
     if len(lines) == 1 and len(lines[0]) + 6 <= width:
         return [f'{indent}"""{lines[0]}"""']
-    body = [f"{indent}{line}" if line else "" for line in lines]
-    return [f'{indent}"""', *body, f'{indent}"""']
+    for index, line in enumerate(lines):  # in place: one copy of a long doc's lines at a time
+        if line:
+            lines[index] = f"{indent}{line}"
+    return [f'{indent}"""', *lines, f'{indent}"""']
+
+
+def _paragraphs(escaped: str) -> Iterator[str]:
+    """`escaped.splitlines()` one at a time: `\\n` is the only line break `_escape` leaves."""
+    start = 0
+    while (end := escaped.find("\n", start)) >= 0:
+        yield escaped[start:end]
+        start = end + 1
+    if start < len(escaped):
+        yield escaped[start:]
 
 
 _WINDOW = 1 << 16
@@ -225,10 +239,13 @@ def _escape(text: str) -> str:
         quoted = "".join(_escape_char(char) for char in quoted)
     escaped = quoted.replace("\t", "    ")
     # a docstring may not end in an unescaped quote: it would merge with the closing quotes
-    backslashes = len(escaped[:-1]) - len(escaped[:-1].rstrip("\\"))
-    if escaped.endswith('"') and backslashes % 2 == 0:
-        return escaped[:-1] + '\\"'
-    return escaped
+    if not escaped.endswith('"'):
+        return escaped
+    quote = len(escaped) - 1
+    before = quote  # the backslashes before it (counted: a slice would copy a long doc)
+    while before > 0 and escaped[before - 1] == "\\":
+        before -= 1
+    return escaped[:-1] + '\\"' if (quote - before) % 2 == 0 else escaped
 
 
 def _escape_char(char: str) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import pytest
@@ -31,3 +32,11 @@ def test_docstrings_do_not_depend_on_the_window(doc: str, window: int) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pysource, "_WINDOW", window)
         assert docstring(doc, "    ") == whole
+
+
+@given(doc=st.text(alphabet='a"\\ ', min_size=1, max_size=40))
+def test_a_short_doc_reads_back_whatever_quotes_and_backslashes_end_it(doc: str) -> None:
+    lines = docstring(doc, "")
+    assert len(lines) == (1 if doc.strip() else 0)
+    if lines:
+        assert ast.literal_eval(lines[0]) == doc.strip()
