@@ -14,7 +14,7 @@ import click
 from contractgen.avro.loader import SchemaFile, load_schema_files
 from contractgen.cli.exit_codes import ExitCode
 from contractgen.codegen.output import compare, write
-from contractgen.codegen.package import generate as generate_files
+from contractgen.codegen.package import stream
 from contractgen.codegen.render import Options
 from contractgen.config import Config, Flavour, find_config, load_config
 from contractgen.diagnostics import ContractError, Diagnostic
@@ -92,7 +92,7 @@ def generate(
     )
     # without a config the package is written where its name says, relative to here
     target = output or (config.output if config else Path(*options.package.split(".")))
-    files = generate_files(_contracts(config, schemas), options)
+    files = stream(_contracts(config, schemas), options)
     if check:
         drift = compare(target, files)
         if drift.stale:
@@ -103,7 +103,7 @@ def generate(
                 err=True,
             )
             ctx.exit(ExitCode.FINDINGS)
-        click.echo(f"up to date: {len(files)} files in {target}", err=True)
+        click.echo(f"up to date: {drift.files} files in {target}", err=True)
         return
     drift = write(target, files)
     # Without a config there are no topics: say so, or "no producers" looks like a bug.
@@ -111,6 +111,6 @@ def generate(
     click.echo(
         f"wrote package {options.package} to {target}/, {what}: {len(drift.missing)} new, "
         f"{len(drift.modified)} updated, {len(drift.orphaned)} removed, "
-        f"{len(files) - len(drift.missing) - len(drift.modified)} unchanged",
+        f"{drift.files - len(drift.missing) - len(drift.modified)} unchanged",
         err=True,
     )

@@ -12,10 +12,11 @@ contractgen is 0.x (a minor release may change the runtime API), `>=X.Y,<X+1` fr
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 
 from contractgen.codegen.pysource import comment_text
-from contractgen.codegen.render import GeneratedFile, Options, environment
+from contractgen.codegen.render import GeneratedFile, Options, OutputFile, environment
 from contractgen.config import DistributionConfig, Flavour
 
 
@@ -32,10 +33,12 @@ def runtime_requirement(flavour: Flavour) -> str:
 
 
 def as_distribution(
-    files: list[GeneratedFile], options: Options, distribution: DistributionConfig, source: str
-) -> list[GeneratedFile]:
+    files: Iterable[OutputFile], options: Options, distribution: DistributionConfig, source: str
+) -> Iterator[OutputFile]:
     """The package's files moved under its import path, and the `pyproject.toml` building it."""
     prefix = options.package.replace(".", "/")
+    for file in files:
+        yield file.moved(f"{prefix}/{file.path}")
     # names and versions are ASCII (the config checks them): JSON strings are TOML strings
     text = (
         environment()
@@ -49,5 +52,4 @@ def as_distribution(
             requirement=json.dumps(runtime_requirement(options.flavour)),
         )
     )
-    moved = [GeneratedFile(f"{prefix}/{f.path}", f.text) for f in files]
-    return sorted([*moved, GeneratedFile("pyproject.toml", text)], key=lambda f: f.path)
+    yield GeneratedFile("pyproject.toml", text)

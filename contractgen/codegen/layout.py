@@ -79,7 +79,7 @@ def plan(types: Mapping[str, NamedType]) -> Layout:
         for definition, name in zip(defs, class_names[ns], strict=True):
             classes[definition.fullname] = ClassPlace(modules[ns], name)
     attributes = {
-        n: tuple(unique(AttributeName(f.name) for f in t.fields))
+        n: tuple(unique(_attribute(f.name) for f in t.fields))
         for n, t in classy.items()
         if isinstance(t, Record)
     }
@@ -90,6 +90,13 @@ def plan(types: Mapping[str, NamedType]) -> Layout:
         if isinstance(t, Enum)
     }
     return Layout(classes, attributes, members)
+
+
+def _attribute(avro_name: str) -> str:
+    """A field's attribute: when it is the Avro name itself, that very string (the schema's, not
+    a copy: the layout of a million fields would otherwise hold a million more strings)."""
+    name = AttributeName(avro_name)
+    return avro_name if name == avro_name else name
 
 
 def _module_paths(namespaces: list[str]) -> dict[str, tuple[str, ...]]:

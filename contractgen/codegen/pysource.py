@@ -13,6 +13,7 @@ import json
 import re
 import textwrap
 import tokenize
+from collections.abc import Iterator
 from functools import cache
 from json.encoder import encode_basestring_ascii
 from urllib.parse import quote
@@ -72,9 +73,10 @@ _PLAIN_OR_ONE = re.compile(r"([ -\[\]-~]+)|.", re.DOTALL)
 _PLAIN = re.compile(r"[ -\[\]-~]*")
 
 
-def string_chunks(text: str, width: int) -> list[str]:
+def string_chunks(text: str, width: int) -> Iterator[str]:
     """`text` as adjacent string literals of at most `width` characters each, as `string_literal`
-    writes them; an escape sequence is never split and the cost stays linear in the text.
+    writes them; an escape sequence is never split and the cost stays linear in the text. One at
+    a time: a big schema's are several times its text, held together.
 
     Each literal takes as many characters as fit (at least one). Runs of plain characters, most
     of a schema, are measured with `str.count` a chunk at a time rather than a character at a
@@ -85,16 +87,17 @@ def string_chunks(text: str, width: int) -> list[str]:
         # literal needs an escape (that takes quotes of both kinds): slices of one size, in the
         # quotes `string_literal` picks (single ones around a double quote).
         step = max(1, width - 2)
-        pieces = [text[i : i + step] for i in range(0, len(text) or 1, step)]
-        return [f"'{piece}'" if '"' in piece else f'"{piece}"' for piece in pieces]
-    chunks: list[str] = []
+        for i in range(0, len(text) or 1, step):
+            piece = text[i : i + step]
+            yield f"'{piece}'" if '"' in piece else f'"{piece}"'
+        return
     start = base = double = single = 0
     for match in _PLAIN_OR_ONE.finditer(text):
         index, end = match.span()
         if match.group(1) is None:  # a character with an escape of its own, or a backslash
             size = _escaped_size(text[index])
             if index > start and _literal_size(base + size, double, single) > width:
-                chunks.append(text[start:index])
+                yield string_literal(text[start:index])
                 start, base, double, single = index, 0, 0, 0
             base += size
             continue
@@ -109,10 +112,9 @@ def string_chunks(text: str, width: int) -> list[str]:
             single += apostrophes
             index += taken
             if index < end:  # the next character does not fit
-                chunks.append(text[start:index])
+                yield string_literal(text[start:index])
                 start, base, double, single = index, 0, 0, 0
-    chunks.append(text[start:])
-    return [string_literal(chunk) for chunk in chunks]
+    yield string_literal(text[start:])
 
 
 def _plain_fit(text: str, index: int, end: int, sizes: tuple[int, int, int], width: int) -> int:
@@ -159,16 +161,57 @@ def docstring(text: str | None, indent: str) -> list[str]:
     escaped = _escape(text.strip())
     width = LINE_LENGTH - len(indent)
     lines: list[str] = []
-    for paragraph in escaped.splitlines():
-        # long words stay whole: splitting one could split an escape sequence
-        wrapped = textwrap.wrap(
-            paragraph, width=width - 6, break_long_words=False, break_on_hyphens=False
-        )
-        lines.extend(piece for line in wrapped or [""] for piece in _split_long(line, width - 6))
+    for paragraph in _paragraphs(escaped):
+        wrapped = _wrap_paragraph(paragraph, width - 6) or [""]
+        lines.extend(piece for line in wrapped for piece in _split_long(line, width - 6))
+    # a doc may be megabytes: its lines are enough from here, and nothing else may hold them
+    del escaped, wrapped
     if len(lines) == 1 and len(lines[0]) + 6 <= width:
         return [f'{indent}"""{lines[0]}"""']
-    body = [f"{indent}{line}" if line else "" for line in lines]
-    return [f'{indent}"""', *body, f'{indent}"""']
+    for index, line in enumerate(lines):  # in place: one copy of a long doc's lines at a time
+        if line:
+            lines[index] = f"{indent}{line}"
+    return [f'{indent}"""', *lines, f'{indent}"""']
+
+
+def _paragraphs(escaped: str) -> Iterator[str]:
+    """`escaped.splitlines()` one at a time: `\\n` is the only line break `_escape` leaves."""
+    start = 0
+    while (end := escaped.find("\n", start)) >= 0:
+        yield escaped[start:end]
+        start = end + 1
+    if start < len(escaped):
+        yield escaped[start:]
+
+
+_WINDOW = 1 << 16
+"""Characters of a paragraph wrapped at a time: textwrap makes an object per word and per
+space, several times the text of a paragraph of megabytes (a schema's doc may be one)."""
+
+
+def _wrap_paragraph(paragraph: str, width: int) -> list[str]:
+    """`textwrap.wrap` (long words stay whole: splitting one could split an escape sequence),
+    a window at a time. Wrapping is greedy, so every line of a window but its last is final; the
+    last one is wrapped again with the next window. The only white space left in an escaped
+    paragraph is the space (see `_escape`), so a window ends after a word before a space."""
+    lines: list[str] = []
+    start, carried = 0, ""
+    while True:
+        end = len(paragraph)
+        if end - start > _WINDOW:
+            space = paragraph.rfind(" ", start, start + _WINDOW)
+            word_end = len(paragraph[start:space].rstrip(" ")) + start if space > start else start
+            end = word_end if word_end > start else end  # one word filling the window: all
+        wrapped = textwrap.wrap(
+            carried + paragraph[start:end],
+            width=width,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        if end == len(paragraph):
+            return lines + wrapped
+        lines += wrapped[:-1]
+        carried, start = wrapped[-1], end
 
 
 _ATOM = re.compile(r"\\(?:U[0-9a-f]{8}|u[0-9a-f]{4}|.)|.", re.DOTALL)
@@ -186,23 +229,33 @@ def _split_long(line: str, width: int) -> list[str]:
     return [piece.strip() for piece in pieces if piece.strip()]
 
 
+_PRINTABLE = re.compile(r"[ -~\n\t]*")
+"""Text whose every character stays as it is in a docstring (most docs: no loop over them)."""
+
+
 def _escape(text: str) -> str:
-    out = []
-    for char in text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"'):
-        # non-ASCII is escaped too: ruff flags look-alike characters (RUF002)
-        if char in "\n\t" or (char.isascii() and char.isprintable()):
-            out.append(char)
-        elif 0xD800 <= ord(char) <= 0xDFFF:
-            # a lone surrogate is shown, not kept: CPython refuses one in a class's __doc__
-            out.append(f"\\\\u{ord(char):04x}")
-        else:
-            out.append(json.dumps(char)[1:-1] if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
-    escaped = "".join(out).replace("\t", "    ")
+    quoted = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if not _PRINTABLE.fullmatch(quoted):
+        quoted = "".join(_escape_char(char) for char in quoted)
+    escaped = quoted.replace("\t", "    ")
     # a docstring may not end in an unescaped quote: it would merge with the closing quotes
-    backslashes = len(escaped[:-1]) - len(escaped[:-1].rstrip("\\"))
-    if escaped.endswith('"') and backslashes % 2 == 0:
-        return escaped[:-1] + '\\"'
-    return escaped
+    if not escaped.endswith('"'):
+        return escaped
+    quote = len(escaped) - 1
+    before = quote  # the backslashes before it (counted: a slice would copy a long doc)
+    while before > 0 and escaped[before - 1] == "\\":
+        before -= 1
+    return escaped[:-1] + '\\"' if (quote - before) % 2 == 0 else escaped
+
+
+def _escape_char(char: str) -> str:
+    # non-ASCII is escaped too: ruff flags look-alike characters (RUF002)
+    if char in "\n\t" or (char.isascii() and char.isprintable()):
+        return char
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        # a lone surrogate is shown, not kept: CPython refuses one in a class's __doc__
+        return f"\\\\u{ord(char):04x}"
+    return json.dumps(char)[1:-1] if ord(char) < 0x10000 else f"\\U{ord(char):08x}"
 
 
 def fit(indent: str, prefix: str, expression: str, suffix: str) -> list[str]:

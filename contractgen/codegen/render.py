@@ -1,21 +1,24 @@
 """The view -> Python source of every generated file, through jinja2 templates.
 
 Each module's body is rendered first: rendering it records every import it needs, so the header
-rendered afterwards has a complete import block (the order python-betterproto uses). Undefined
-template variables are errors, never empty strings.
+rendered afterwards has a complete import block (the order python-betterproto uses). The body is
+streamed into a `Spool` as the template yields it, so a module is never one string while it is
+made. Undefined template variables are errors, never empty strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol, Self
 
 import jinja2
 
 from contractgen.codegen.imports import Imports, isort_key
 from contractgen.codegen.pysource import comment_text
+from contractgen.codegen.spool import Spool
 from contractgen.config import DistributionConfig, Flavour
 
 API_LEVEL = 1
@@ -33,11 +36,48 @@ class Options:
     package under it (see `distribution.py`)."""
 
 
+class OutputFile(Protocol):
+    """A generated file as `output` writes or compares it: its text in chunks."""
+
+    @property
+    def path(self) -> str:
+        """Relative to the output directory, `/`-separated."""
+
+    def chunks(self) -> Iterator[str]:
+        """The text, in pieces (again on each call)."""
+
+    def moved(self, path: str) -> Self: ...
+
+
 @dataclass(frozen=True, slots=True)
 class GeneratedFile:
     path: str
     """Relative to the output directory, `/`-separated."""
     text: str
+
+    def chunks(self) -> Iterator[str]:
+        yield self.text
+
+    def moved(self, path: str) -> GeneratedFile:
+        return GeneratedFile(path, self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFile:
+    """A rendered module: header, body (in a spool, valid while `module_file` is open), end."""
+
+    path: str
+    head: str
+    body: Spool
+    tail: str
+
+    def chunks(self) -> Iterator[str]:
+        yield self.head
+        yield from self.body.chunks()
+        yield self.tail
+
+    def moved(self, path: str) -> ModuleFile:
+        return ModuleFile(path, self.head, self.body, self.tail)
 
 
 @cache
@@ -56,7 +96,9 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render_module(
+@contextmanager
+def module_file(
+    path: str,
     template: str,
     *,
     source: str,
@@ -64,26 +106,34 @@ def render_module(
     imports: Imports,
     exports: list[str],
     **context: Any,
-) -> str:
+) -> Iterator[ModuleFile]:
     """Body first (it adds to `imports`), then the header with the finished import block."""
     helpers: Mapping[str, Callable[..., str]] = {"need": imports.std, "need_rt": imports.rt}
-    body = environment().get_template(template).render(**helpers, **context)
-    header = (
-        environment()
-        .get_template("header.py.jinja")
-        .render(
-            source=comment_text(source),
-            doc=doc,
-            imports=imports.render(),
-            exports=sorted(exports, key=isort_key),
-        )
-    )
-    body = body.strip("\n")
-    late = imports.render_late()
-    if late:
-        body = f"{body}\n\n\n{late}"
-    if not body:
-        return header.rstrip("\n") + "\n"
-    # two blank lines before a top-level definition, one before a statement
-    gap = "\n\n\n" if body.startswith(("class ", "def ", "@")) else "\n\n"
-    return f"{header.rstrip(chr(10))}{gap}{body}\n"
+    body = Spool()
+    try:
+        body.write(environment().get_template(template).generate(**helpers, **context))
+        header = (
+            environment()
+            .get_template("header.py.jinja")
+            .render(
+                source=comment_text(source),
+                doc=doc,
+                imports=imports.render(),
+                exports=sorted(exports, key=isort_key),
+            )
+        ).rstrip("\n")
+        late = imports.render_late()
+        if body.empty and not late:
+            yield ModuleFile(path, header + "\n", body, "")
+            return
+        # two blank lines before a top-level definition, one before a statement
+        gap = "\n\n\n" if body.start.startswith(("class ", "def ", "@")) else "\n\n"
+        yield ModuleFile(path, header + gap, body, f"\n\n\n{late}\n" if late else "\n")
+    finally:
+        body.close()
+
+
+def render_module(template: str, **arguments: Any) -> str:
+    """The whole text of a (small) module: see `module_file`."""
+    with module_file("", template, **arguments) as file:
+        return "".join(file.chunks())

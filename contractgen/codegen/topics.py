@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from contractgen.codegen.layout import Layout
 from contractgen.codegen.naming import TOPIC_CLASS_KINDS, describe_sources
 from contractgen.codegen.pysource import docstring, fit, string_chunks, string_literal
-from contractgen.codegen.render import GeneratedFile, render_module
+from contractgen.codegen.render import ModuleFile, module_file
 from contractgen.codegen.view import ModuleScope
 from contractgen.ir.model import NamedType, Record, Topic
 
@@ -24,8 +25,9 @@ class TopicView:
     """`<Event>: TypeAlias = <union>`, as lines."""
     value_subject: str
     key_subject: str
-    value_schema: list[str]
-    key_schema: list[str]
+    value_schema: Iterator[str]
+    """The `value_schema=` argument's lines, made as the template writes them."""
+    key_schema: Iterator[str]
     events: list[tuple[str, str]]
     key_field: str
     dlq_topic: str
@@ -44,9 +46,26 @@ def _key_attribute(topic: Topic, types: Mapping[str, NamedType], layout: Layout)
     return topic.key_field
 
 
+def _argument(name: str, text: str) -> Iterator[str]:
+    """`name=<text>,` in the TopicSpec call: one literal, or adjacent ones in parentheses."""
+    chunks = string_chunks(text, 88)
+    first = next(chunks)
+    second = next(chunks, None)
+    if second is None:
+        yield f"    {name}={first},"
+        return
+    yield f"    {name}=("
+    yield f"        {first}"
+    yield f"        {second}"
+    for chunk in chunks:
+        yield f"        {chunk}"
+    yield "    ),"
+
+
+@contextmanager
 def topic_file(
     topic: Topic, module: str, prefix: str, layout: Layout, types: Mapping[str, NamedType]
-) -> GeneratedFile:
+) -> Iterator[ModuleFile]:
     scope = ModuleScope((), types, layout)
     refs = [scope.ref(event) for event in topic.events]
     event = f"{prefix}Event"
@@ -61,19 +80,20 @@ def topic_file(
         union=union,
         value_subject=string_literal(topic.value.subject),
         key_subject=string_literal(topic.key.subject),
-        value_schema=string_chunks(topic.value.identity.canonical, 88),
-        key_schema=string_chunks(topic.key.identity.canonical, 88),
+        value_schema=_argument("value_schema", topic.value.identity.canonical),
+        key_schema=_argument("key_schema", topic.key.identity.canonical),
         events=list(zip(topic.events, refs, strict=True)),
         key_field="None" if key_attribute is None else string_literal(key_attribute),
         dlq_topic=string_literal(topic.dead_letter_topic),
     )
     names = [f"{prefix}{kind}" for kind in TOPIC_CLASS_KINDS[1:]]
-    text = render_module(
+    with module_file(
+        f"{module}.py",
         "topic.py.jinja",
         source=describe_sources([*topic.value.files, *topic.key.files]),
         doc=docstring(f"Topic `{topic.name}`: its events, contract and typed clients.", ""),
         imports=scope.imports,
         exports=[view.event, view.spec, *names],
         topic=view,
-    )
-    return GeneratedFile(f"{module}.py", text)
+    ) as file:
+        yield file

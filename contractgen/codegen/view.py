@@ -7,16 +7,17 @@ names, types or imports is decided in a template.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from contractgen.avro.canonical import Rebinding, reparsable_string
 from contractgen.avro.resolve import self_contained
 from contractgen.codegen import unions
+from contractgen.codegen.classbody import ClassBody, FieldView
 from contractgen.codegen.defaults import UnusableDefaultError, default_source
 from contractgen.codegen.imports import Imports
 from contractgen.codegen.layout import Layout
-from contractgen.codegen.pysource import LINE_LENGTH, docstring, fit, string_chunks, string_literal
+from contractgen.codegen.pysource import docstring, fit, string_chunks, string_literal
 from contractgen.codegen.pytypes import PyType, generic_alias
 from contractgen.codegen.typemap import EmptyUnionError, python_type
 from contractgen.diagnostics import ContractError, Diagnostic
@@ -41,74 +42,18 @@ CHECKS_MODULE = "_checks"
 DURATION_MODULE = "duration"
 
 
-@dataclass(slots=True)  # not frozen: made once per field, and frozen init costs 3x
-class FieldView:
-    attribute: str
-    key: str
-    """The Avro field name as a Python string literal."""
-    annotation: str
-    default: str | None
-    """Python source of the default value, when it is shared safely."""
-    factory: str | None
-    """Python source of a zero-argument callable making the default, for mutable values."""
-    doc: list[str]
-    write: list[str]
-    """The dict entry converting `self.<attribute>` for fastavro (lines, indented)."""
-    read: list[str]
-    """The keyword argument converting `data[<key>]` from fastavro (lines, indented)."""
-    checks: list[str]
-
-    def declaration(self, suffix: str) -> list[str]:
-        """`attribute: annotation<suffix>` within the line length: as ruff formats it, a call
-        after `=` is split inside its parentheses before the annotation is."""
-        whole = f"    {self.attribute}: {self.annotation}{suffix}"
-        if len(whole) <= LINE_LENGTH:
-            return [whole]
-        first = f"    {self.attribute}: {self.annotation}{suffix.partition('(')[0]}("
-        inner = f"        {suffix.partition('(')[2][:-1]}"
-        if suffix.endswith(")") and len(first) <= LINE_LENGTH:
-            return [first, inner, "    )"]
-        return fit("    ", f"{self.attribute}: ", self.annotation, suffix)
-
-
 @dataclass(frozen=True, slots=True)
 class RecordView:
     name: str
     fullname: str
     doc: list[str]
-    schema: list[str]
-    """The registry canonical string as adjacent string literals."""
+    schema: Iterator[str]
+    """The schema's text as adjacent string literals, made as the template writes them."""
     aliases: list[str]
-    fields: list[FieldView]
+    fields: int
+    body: ClassBody
+    """The per-field parts of the class (written already: no field view is kept)."""
     arbitrary_types: bool
-
-    # The per-field parts of a class as whole blocks of text: a wide record has thousands of
-    # fields, and a template loop costs several times a join per line.
-
-    def declarations(self, need: Callable[[str, str], str], module: str, call: str) -> str:
-        """Each field's declaration and docstring; `call` from `module` makes default factories."""
-        lines: list[str] = []
-        for f in self.fields:
-            if f.factory:
-                suffix = f" = {need(module, call)}(default_factory={f.factory})"
-            elif f.default:
-                suffix = f" = {f.default}"
-            else:
-                suffix = ""
-            lines += f.declaration(suffix)
-            lines += f.doc
-        return "\n".join(lines)
-
-    def writes(self) -> str:
-        return "\n".join(line for f in self.fields for line in f.write)
-
-    def reads(self) -> str:
-        return "\n".join(line for f in self.fields for line in f.read)
-
-    def checks(self) -> str:
-        """The body of validate_avro()."""
-        lines = [line for f in self.fields for line in f.checks] or ["return"]
-        return "\n".join(f"        {line}" for line in lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,7 +337,9 @@ def _unwritable(record: Record, rebinding: Rebinding) -> ContractError:
     return ContractError([Diagnostic(UNWRITABLE_SCHEMA, message, rebinding.location)])
 
 
-def record_view(record: Record, scope: ModuleScope) -> RecordView:
+def record_view(record: Record, scope: ModuleScope, factory: tuple[str, str]) -> RecordView:
+    """`factory`: the module and name of the callable behind `default_factory=`. The view's
+    `body` must be closed once the class is written."""
     # not the registry's identity (that is the topic's schema): the text must read back as
     # this schema, so a short name Avro would bind to another type is written in full
     schema, unwritable = reparsable_string(self_contained(record, scope.named))
@@ -400,14 +347,21 @@ def record_view(record: Record, scope: ModuleScope) -> RecordView:
         raise _unwritable(record, unwritable[0])
     before = scope.fixed_refs
     scope.defining = record.fullname
-    fields = [_field_view(record, i, scope) for i in range(len(record.fields))]
+    body = ClassBody(lambda: scope.imports.std(*factory))
+    try:
+        for index in range(len(record.fields)):
+            body.add(_field_view(record, index, scope))
+    except BaseException:
+        body.close()
+        raise
     return RecordView(
         name=scope.layout.classes[record.fullname].name,
         fullname=record.fullname,
         doc=docstring(record.doc, "    "),
         schema=string_chunks(schema, 86),
         aliases=[string_literal(a) for a in record.aliases],
-        fields=fields,
+        fields=body.fields,
+        body=body,
         # pydantic checks a distinct fixed (a bytes subclass) with isinstance only when told to
         arbitrary_types=scope.fixed_refs != before,
     )
@@ -444,5 +398,8 @@ class ModelsView:
 
     fixed: list[FixedView]
     enums: list[EnumView]
-    records: list[RecordView]
+    records: Iterable[RecordView]
+    """Made one at a time as the template reaches them (so are their imports and union helpers):
+    a record's field views are dropped once its class is written."""
     helpers: list[str]
+    """Complete once every record is made (the template writes them last)."""

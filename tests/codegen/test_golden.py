@@ -16,6 +16,13 @@ from pathlib import Path
 import pytest
 from golden.regen import CASES, GOLDEN, render_case
 
+from contractgen.codegen import classbody, spool
+from contractgen.codegen.output import compare
+from contractgen.codegen.package import stream
+from contractgen.codegen.render import Options
+from contractgen.config import load_config
+from contractgen.project import load_project
+
 REGEN = "run `python -m tests.golden.regen` and review the diff"
 
 # Renders every golden case into a temporary directory and prints {case: sha256 of its files}
@@ -92,3 +99,20 @@ def test_generation_is_deterministic() -> None:
     first, second = _render_and_hash("1"), _render_and_hash("2")
     assert sorted(first) == CASES
     assert first == second
+
+
+@pytest.mark.parametrize("case", ["hostile", "topics", "distribution", "pydantic"])
+def test_a_body_spooled_to_disk_in_tiny_blocks_checks_up_to_date(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the path of a big schema's modules and wide records (see codegen/spool.py and
+    # codegen/classbody.py), compared as `--check` does
+    monkeypatch.setattr(spool, "_BLOCK", 7)
+    monkeypatch.setattr(spool, "_IN_MEMORY", 0)
+    monkeypatch.setattr(classbody, "_GATHER", 2)
+    config = load_config(GOLDEN / case / "contractgen.toml", cwd=GOLDEN / case)
+    contracts = load_project(config.source.path, cwd=GOLDEN / case).contracts
+    options = Options(config.package, config.flavour, config.frozen, config.distribution)
+    drift = compare(config.output, stream(contracts, options))
+    assert not drift.stale, drift.diff
+    assert drift.files == len(_tree(config.output))

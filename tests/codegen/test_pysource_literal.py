@@ -93,4 +93,4 @@ _PLAIN_TEXTS = st.tuples(_PRINTABLE, st.sampled_from(["'", '"'])).map(
 def test_plain_text_chunks_as_the_reference(text: str, width: int) -> None:
     """Printable ASCII with quotes of at most one kind (a canonical schema) takes a short cut in
     `string_chunks`: the literals stay those of the character-by-character reference."""
-    assert string_chunks(text, width) == reference_chunks(text, width)
+    assert list(string_chunks(text, width)) == reference_chunks(text, width)
