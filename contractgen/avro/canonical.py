@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from contractgen.avro.jsontext import java_json, java_string
@@ -97,9 +97,12 @@ class _JavaWriter:
         known: Collection[str],
         reparsable: bool = False,
         dry: bool = False,
+        sink: Callable[[list[str]], None] | None = None,
     ) -> None:
         self.schema = schema
         self.dry = dry
+        self.sink = sink
+        """Given the pieces at each flush instead of growing the text (`write_reparsable`)."""
         """Follow the references only (the rebindings), writing no text of the fields."""
         self.normalized = normalized
         self.reparsable = reparsable
@@ -133,7 +136,9 @@ class _JavaWriter:
         """Add the pieces written so far to the text. The text is grown in place (it has no
         other reference), so a big schema's text is not also held in pieces, or in the records'
         texts, while it is written: at most one text and a batch of pieces."""
-        if self.dry:
+        if self.dry or self.sink is not None:
+            if self.sink is not None:
+                self.sink(self.pieces)
             self.pieces.clear()
             return
         text, self.written_text = self.written_text, ""
@@ -265,6 +270,16 @@ def reparsable_string(schema: AvroSchema) -> tuple[str, list[Rebinding]]:
     """
     writer = _JavaWriter(schema, normalized=False, known=(), reparsable=True)
     return writer.text(schema.root), writer.rebindings
+
+
+def write_reparsable(schema: AvroSchema, sink: Callable[[list[str]], None]) -> list[Rebinding]:
+    """`reparsable_string`'s text given to `sink` a batch of pieces at a time, never held whole
+    (a generated record's AVRO_SCHEMA: the outermost record of a big schema is all of its text);
+    the list of references no spelling lets Avro read back as meant."""
+    writer = _JavaWriter(schema, normalized=False, known=(), reparsable=True, sink=sink)
+    writer.write(schema.root, None)
+    writer.flush()
+    return writer.rebindings
 
 
 def normalized_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:

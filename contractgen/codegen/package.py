@@ -136,7 +136,7 @@ def _records(records: list[Record], scope: ModuleScope, options: Options) -> Ite
         try:
             yield view
         finally:
-            view.body.close()
+            view.close()
 
 
 def _intermediate_packages(layout: Layout, source: str) -> list[GeneratedFile]:

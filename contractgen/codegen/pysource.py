@@ -13,7 +13,7 @@ import json
 import re
 import textwrap
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from json.encoder import encode_basestring_ascii
 from urllib.parse import quote
@@ -71,6 +71,31 @@ def bytes_literal(data: bytes) -> str:
 # Printable ASCII but the backslash: one character each in a literal (quotes counted apart).
 _PLAIN_OR_ONE = re.compile(r"([ -\[\]-~]+)|.", re.DOTALL)
 _PLAIN = re.compile(r"[ -\[\]-~]*")
+
+
+def spooled_string_chunks(blocks: Callable[[], Iterable[str]], width: int) -> Iterator[str]:
+    """`string_chunks` of a text read in blocks (`blocks()` gives them again on each call), the
+    same literals without the text held whole when it is plain (a canonical schema): one pass
+    tells, the next cuts. Otherwise the text is joined and cut by `string_chunks`."""
+    plain = quotes = apostrophes = False
+    for block in blocks():
+        plain = _PLAIN.fullmatch(block) is not None
+        quotes = quotes or '"' in block
+        apostrophes = apostrophes or "'" in block
+        if not plain or (quotes and apostrophes):
+            yield from string_chunks("".join(blocks()), width)
+            return
+    step = max(1, width - 2)
+    carry, cut = "", False
+    for block in blocks():
+        text = carry + block
+        whole = len(text) - len(text) % step
+        for i in range(0, whole, step):
+            piece = text[i : i + step]
+            yield f"'{piece}'" if '"' in piece else f'"{piece}"'
+        carry, cut = text[whole:], cut or whole > 0
+    if carry or not cut:
+        yield f"'{carry}'" if '"' in carry else f'"{carry}"'
 
 
 def string_chunks(text: str, width: int) -> Iterator[str]:

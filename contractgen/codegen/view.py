@@ -10,15 +10,21 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from contractgen.avro.canonical import Rebinding, reparsable_string
+from contractgen.avro.canonical import Rebinding, write_reparsable
 from contractgen.avro.resolve import self_contained
 from contractgen.codegen import unions
 from contractgen.codegen.classbody import ClassBody, FieldView
 from contractgen.codegen.defaults import UnusableDefaultError, default_source
 from contractgen.codegen.imports import Imports
 from contractgen.codegen.layout import Layout
-from contractgen.codegen.pysource import docstring, fit, string_chunks, string_literal
+from contractgen.codegen.pysource import (
+    docstring,
+    fit,
+    spooled_string_chunks,
+    string_literal,
+)
 from contractgen.codegen.pytypes import PyType, generic_alias
+from contractgen.codegen.spool import Spool
 from contractgen.codegen.typemap import EmptyUnionError, python_type
 from contractgen.diagnostics import ContractError, Diagnostic
 from contractgen.ir.model import (
@@ -54,6 +60,13 @@ class RecordView:
     body: ClassBody
     """The per-field parts of the class (written already: no field view is kept)."""
     arbitrary_types: bool
+    schema_text: Spool
+    """What `schema` reads."""
+
+    def close(self) -> None:
+        """Once the class is written: its parts' temporary files go."""
+        self.body.close()
+        self.schema_text.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,23 +355,27 @@ def record_view(record: Record, scope: ModuleScope, factory: tuple[str, str]) ->
     `body` must be closed once the class is written."""
     # not the registry's identity (that is the topic's schema): the text must read back as
     # this schema, so a short name Avro would bind to another type is written in full
-    schema, unwritable = reparsable_string(self_contained(record, scope.named))
-    if unwritable:
-        raise _unwritable(record, unwritable[0])
-    before = scope.fixed_refs
-    scope.defining = record.fullname
+    # (spooled: the outermost record of a big schema is all of its text)
+    schema = Spool()
     body = ClassBody(lambda: scope.imports.std(*factory))
     try:
+        unwritable = write_reparsable(self_contained(record, scope.named), schema.write)
+        if unwritable:
+            raise _unwritable(record, unwritable[0])
+        before = scope.fixed_refs
+        scope.defining = record.fullname
         for index in range(len(record.fields)):
             body.add(_field_view(record, index, scope))
     except BaseException:
         body.close()
+        schema.close()
         raise
     return RecordView(
         name=scope.layout.classes[record.fullname].name,
         fullname=record.fullname,
         doc=docstring(record.doc, "    "),
-        schema=string_chunks(schema, 86),
+        schema=spooled_string_chunks(schema.chunks, 86),
+        schema_text=schema,
         aliases=[string_literal(a) for a in record.aliases],
         fields=body.fields,
         body=body,

@@ -12,7 +12,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contractgen.codegen.pysource import string_chunks, string_literal
+from contractgen.codegen.pysource import spooled_string_chunks, string_chunks, string_literal
 
 
 def reference_chunks(text: str, width: int) -> list[str]:
@@ -71,3 +71,20 @@ def test_long_schema_text_matches_the_reference() -> None:
     schema = json.dumps({"type": "record", "name": "R", "doc": 'it\'s a "doc"\n' * 500})
     for width in (86, 88):
         assert list(string_chunks(schema, width)) == reference_chunks(schema, width)
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    text=_TEXTS,
+    cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=6),
+    width=st.integers(min_value=0, max_value=120),
+)
+def test_a_text_read_in_blocks_gives_the_same_literals(
+    text: str, cuts: list[int], width: int
+) -> None:
+    # a generated record's AVRO_SCHEMA is read back in blocks from a spool, cut anywhere
+    ends = sorted({min(cut, len(text)) for cut in cuts} | {len(text)})
+    blocks = [text[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+    assert list(spooled_string_chunks(lambda: iter(blocks), width)) == list(
+        string_chunks(text, width)
+    )
