@@ -261,21 +261,16 @@ def canonical_string(schema: AvroSchema, *, known: Collection[str] = ()) -> str:
     return _JavaWriter(schema, normalized=False, known=known).text(schema.root)
 
 
-def reparsable_string(schema: AvroSchema) -> tuple[str, list[Rebinding]]:
-    """Java's canonical string, except that a short name Avro would read back as another type
-    is written in full; and the references to a null-namespace type that no spelling lets Avro
-    read back as meant (inside namespace `ns`, where `ns.T` is defined or `T` is not complete
-    yet, `"T"` means `ns.T`). For texts that are ours, not a registry's identity: the schema of a
-    nested type on its own. Empty list: the text parses back to `schema`, in Java and fastavro.
-    """
-    writer = _JavaWriter(schema, normalized=False, known=(), reparsable=True)
-    return writer.text(schema.root), writer.rebindings
-
-
 def write_reparsable(schema: AvroSchema, sink: Callable[[list[str]], None]) -> list[Rebinding]:
-    """`reparsable_string`'s text given to `sink` a batch of pieces at a time, never held whole
-    (a generated record's AVRO_SCHEMA: the outermost record of a big schema is all of its text);
-    the list of references no spelling lets Avro read back as meant."""
+    """Java's canonical string, except that a short name Avro would read back as another type
+    is written in full; given to `sink` a batch of pieces at a time, never held whole (a generated
+    record's AVRO_SCHEMA: the outermost record of a big schema is all of its text). For texts
+    that are ours, not a registry's identity: the schema of a nested type on its own.
+
+    Returns the references to a null-namespace type that no spelling lets Avro read back as meant
+    (inside namespace `ns`, where `ns.T` is defined or `T` is not complete yet, `"T"` means
+    `ns.T`). Empty: the text parses back to `schema`, in Java and fastavro.
+    """
     writer = _JavaWriter(schema, normalized=False, known=(), reparsable=True, sink=sink)
     writer.write(schema.root, None)
     writer.flush()

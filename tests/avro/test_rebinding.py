@@ -14,15 +14,24 @@ import fastavro
 from codegen.vectors import oracle_schemas
 
 from contractgen.avro.canonical import (
+    Rebinding,
     canonical_string,
     checked_identity,
     parsing_canonical_form,
-    reparsable_string,
+    write_reparsable,
 )
 from contractgen.avro.loader import SchemaFile, load_schema_files
 from contractgen.avro.parse import parse_schema
 from contractgen.avro.resolve import self_contained
-from contractgen.ir.model import Array, Enum, NamedRef, Record
+from contractgen.ir.model import Array, AvroSchema, Enum, NamedRef, Record
+
+
+def reparsable_string(schema: AvroSchema) -> tuple[str, list[Rebinding]]:
+    """What `write_reparsable` writes, whole."""
+    pieces: list[str] = []
+    unwritable = write_reparsable(schema, pieces.extend)
+    return "".join(pieces), unwritable
+
 
 # Loaded as project files, these bound some short names differently from Java (a name the file
 # itself defines was taken as known from the start): other types, other canonical strings.
