@@ -14,12 +14,22 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-CONTRACTGEN = [sys.executable, "-c", "from contractgen.cli.main import main; main()"]
-"""The `contractgen` console script, spelled so it runs with this interpreter."""
+_PEAK_FILE = "BENCH_PEAK_FILE"
+_PEAK_HOOK = f"""import atexit, os
+def _peak():
+    with open('/proc/self/status') as status, open(os.environ['{_PEAK_FILE}'], 'w') as out:
+        out.write(next(line for line in status if line.startswith('VmHWM:')))
+if os.environ.get('{_PEAK_FILE}') and os.path.exists('/proc/self/status'):
+    atexit.register(_peak)
+"""
+CONTRACTGEN = [sys.executable, "-c", _PEAK_HOOK + "from contractgen.cli.main import main; main()"]
+"""The `contractgen` console script, spelled so it runs with this interpreter (and reports its
+own peak memory, see `run`)."""
 
 
 _ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -36,21 +46,33 @@ class Run:
 
 
 def run(argv: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None) -> Run:
-    """Run `argv` to the end; its CPU time and peak memory from the kernel."""
-    with open(os.devnull, "rb") as stdin:
-        process = subprocess.Popen(
-            list(argv),
-            cwd=cwd,
-            stdin=stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env={**_ENVIRONMENT, **(env or {})},
-        )
-        assert process.stdout is not None
-        output = process.stdout.read().decode("utf-8", "replace")
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode, output)
+    """Run `argv` to the end; its CPU time from the kernel, its peak memory as it saw it.
+
+    Peak memory: `ru_maxrss` of a child is at least this process's own peak at the time (Linux
+    sets it at `exec` from the memory it leaves, and subprocess starts children with vfork), so
+    after this process built a big schema every child would read as big. `CONTRACTGEN` writes its
+    own `VmHWM` (the peak of the memory it executes in) at exit instead; other commands fall back
+    to `ru_maxrss`.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-peak-") as tmp:
+        peak_file = Path(tmp) / "peak"
+        with open(os.devnull, "rb") as stdin:
+            process = subprocess.Popen(
+                list(argv),
+                cwd=cwd,
+                stdin=stdin,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env={**_ENVIRONMENT, _PEAK_FILE: str(peak_file), **(env or {})},
+            )
+            assert process.stdout is not None
+            output = process.stdout.read().decode("utf-8", "replace")
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+        peak_mb = usage.ru_maxrss / 1024
+        if peak_file.exists():  # "VmHWM:    123456 kB"
+            peak_mb = int(peak_file.read_text().split()[1]) / 1024
+    return Run(usage.ru_utime + usage.ru_stime, peak_mb, process.returncode, output)
 
 
 def interleaved(tasks: Mapping[str, Callable[[], float]], rounds: int) -> dict[str, float]:
