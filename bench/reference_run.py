@@ -30,7 +30,10 @@ FULL: list[tuple[str, list[str]]] = [
     ("produce and consume paths", ["bench_paths.py"]),
     ("end-to-end throughput on the mock cluster", ["bench_throughput.py"]),
     ("registry server under load", ["bench_registry_load.py"]),
-    ("CLI at 50, 500 and 2,000 topics", ["bench_cli.py", "--sizes", "50,500,2000"]),
+    (
+        "CLI at 50, 500 and 2,000 topics",
+        ["bench_cli.py", "--sizes", "50,500,2000", "--rounds", "5"],
+    ),
     ("schema size: long docs and many fields", ["bench_size.py"]),
     # the case: 1.2 million fields of a plain long are a 45 MB text
     (
@@ -40,7 +43,11 @@ FULL: list[tuple[str, list[str]]] = [
     ("compatibility against record width", ["bench_compat_width.py"]),
 ]
 QUICK: dict[tuple[str, ...], list[str]] = {
-    ("bench_cli.py", "--sizes", "50,500,2000"): ["bench_cli.py", "--sizes", "50,500"],
+    ("bench_cli.py", "--sizes", "50,500,2000", "--rounds", "5"): [
+        "bench_cli.py",
+        "--sizes",
+        "50,500",
+    ],
     ("bench_size.py", "--fields", "100000,1200000", "--shape", "plain"): [
         "bench_size.py",
         "--fields",
