@@ -1,14 +1,17 @@
-"""The README story on this repository's own contracts, against two registries over HTTP: the
-embedded one (Confluent's documented answers) and the Karapace dialect (proven against the
-recording by test_karapace_replay.py). register, a breaking edit BLOCKED with the registry's own
-messages, the fix, NOOP, `--references` twice, and the generated clients' schema look-ups.
+"""The README story on this repository's own contracts, against four registries over HTTP: the
+embedded one (Confluent's documented answers), the Karapace dialect (proven against the
+recording by test_karapace_replay.py), and the Redpanda and Apicurio dialects (fakes that follow
+those registries' published source). register, a breaking edit BLOCKED at the subject's
+transitive level with the registry's own messages, the fix, NOOP, `--references` twice, and the
+generated clients' schema look-ups.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +24,26 @@ from fastavro.schema import to_parsing_canonical_form
 from contractgen.cli.main import main
 from contractgen.registry.embedded.server import serve_in_thread
 from contractgen.runtime.registry import SchemaIds
+from tests.registry.apicurio_dialect import serve_apicurio
 from tests.registry.karapace_dialect import serve_karapace
+from tests.registry.redpanda_dialect import serve_redpanda
 
 REPO = Path(__file__).parents[2]
 CREATED = Path("schemas/com/acme/orders/OrderCreated.avsc")
 
 
-@pytest.fixture(params=["embedded", "karapace"])
+SERVERS: dict[str, Callable[[Path], AbstractContextManager[str]]] = {
+    "embedded": serve_in_thread,
+    "karapace": serve_karapace,
+    "redpanda": serve_redpanda,
+    "apicurio": serve_apicurio,
+}
+NO_ALL_VERSIONS_ROUTE = ("karapace", "redpanda")
+
+
+@pytest.fixture(params=list(SERVERS))
 def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    serve = serve_in_thread if request.param == "embedded" else serve_karapace
-    with serve(tmp_path / "registry.db") as url:
+    with SERVERS[request.param](tmp_path / "registry.db") as url:
         yield request.param, url
 
 
@@ -64,15 +77,17 @@ def test_the_story_on_this_repository(tmp_path: Path, registry: tuple[str, str])
     checked = repo.run("check", "--against", "registry")
     assert checked.exit_code == 0, checked.output
 
-    repo.edit_created({"name": "channel", "type": "string"})
+    repo.edit_created({"name": "channel", "type": "string"})  # orders-value is FULL_TRANSITIVE
     blocked = repo.run("check", "--against", "registry", "--format", "json")
     assert blocked.exit_code == 1, blocked.output
-    plan = repo.plan()
-    orders = plan["orders-value"]
+    orders = repo.plan()["orders-value"]
     assert orders["actions"] == ["BLOCKED"] and orders["registry_messages"]
-    # Karapace has no all-versions route: the output says so; Confluent's answer needs no note.
-    assert ("per-version checks" in orders["registry_note"]) == (kind == "karapace")
-    if kind == "karapace":
+    # Karapace and Redpanda have no all-versions route: the output says so; Confluent's and
+    # Apicurio's answers need no note.
+    assert ("per-version checks" in orders["registry_note"]) == (kind in NO_ALL_VERSIONS_ROUTE)
+    if kind == "redpanda":
+        assert "{oldSchemaVersion: 1}" in orders["registry_messages"]
+    if kind in NO_ALL_VERSIONS_ROUTE:
         findings = json.loads(blocked.stdout)["findings"]
         notes = {f["subject"]: f["message"] for f in findings if f["rule"] == "registry-dialect"}
         assert "the engine finds version 1 failing" in notes["orders-value"]
